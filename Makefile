@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint messages install install-dev serve
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo content with its accounts, serve on 127.0.0.1:$(PORT)
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_content --with-accounts
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff over the whole tree
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+## make messages: refresh the French catalogue after changing strings (needs gettext)
+messages: install
+	$(PY) manage.py makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
+	$(PY) manage.py compilemessages --locale fr --ignore ".venv/*"

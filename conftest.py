@@ -1,0 +1,81 @@
+"""Shared fixtures: the demo page tree, users, clients, and Chromium for browser tests."""
+
+import os
+import shutil
+
+# Playwright's sync API keeps an event loop running in the main thread; without this every
+# database access in a browser test raises SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAS_CHROMIUM = os.path.exists(CHROMIUM)
+
+
+def pytest_collection_modifyitems(config, items):
+    if HAS_CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason=f"Chromium is not installed ({CHROMIUM}): browser test skipped")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _playwright_before_database(request):
+    """Start Playwright before pytest-django creates the test database.
+
+    Started later, the ORM gets another connection wrapper in browser tests and
+    ``serialized_rollback`` restores nothing (see ../shared/TOOLCHAIN.md).
+    """
+    has_browser_tests = any("browser" in item.keywords for item in request.session.items)
+    if HAS_CHROMIUM and has_browser_tests:
+        request.getfixturevalue("playwright")
+
+
+@pytest.fixture
+def demo_tree(db):
+    """The page tree that ``load_demo_content`` builds, without its accounts."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo_content", stdout=StringIO())
+    from website.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def home_page(db):
+    """A bare home page as the default site's root."""
+    from website.tests.factories import HomePageFactory, make_site_root
+
+    home = HomePageFactory(parent=None)
+    make_site_root(home)
+    return home
+
+
+@pytest.fixture
+def user(db):
+    from members.tests.factories import UserFactory
+
+    return UserFactory()

@@ -1,0 +1,107 @@
+"""Demo content of the knowledge base: the 11 selected structures, resources and lessons."""
+
+from website.demo import get_or_create_child
+
+from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
+from .vocabularies import Departement, StructureType
+
+# Names, types and départements come from the programme document; nothing else is asserted.
+STRUCTURES = [
+    ("gujan-mestras", "Gujan-Mestras", StructureType.COMMUNE, Departement.GIRONDE),
+    ("le-haillan", "Le Haillan", StructureType.COMMUNE, Departement.GIRONDE),
+    ("mont-de-marsan", "Mont-de-Marsan", StructureType.COMMUNE, Departement.LANDES),
+    ("pessac", "Pessac", StructureType.COMMUNE, Departement.GIRONDE),
+    (
+        "cc-estuaire",
+        "Communauté de communes de l'Estuaire",
+        StructureType.COMMUNAUTE_DE_COMMUNES,
+        Departement.GIRONDE,
+    ),
+    (
+        "cc-montfort-en-chalosse",
+        "Communauté de communes de Montfort-en-Chalosse",
+        StructureType.COMMUNAUTE_DE_COMMUNES,
+        Departement.LANDES,
+    ),
+    (
+        "cc-pays-de-coutras",
+        "Communauté de communes du Pays de Coutras",
+        StructureType.COMMUNAUTE_DE_COMMUNES,
+        Departement.GIRONDE,
+    ),
+    (
+        "cobas",
+        "COBAS (Communauté d'agglomération du Bassin d'Arcachon Sud)",
+        StructureType.COMMUNAUTE_AGGLOMERATION,
+        Departement.GIRONDE,
+    ),
+    ("grand-dax", "Grand Dax", StructureType.COMMUNAUTE_AGGLOMERATION, Departement.LANDES),
+    (
+        "pays-coeur-entre-deux-mers",
+        "Pays Cœur Entre-deux-Mers",
+        StructureType.PAYS,
+        Departement.GIRONDE,
+    ),
+    (
+        "sdis-24",
+        "SDIS 24 (Service départemental d'incendie et de secours de la Dordogne)",
+        StructureType.ETABLISSEMENT_PUBLIC,
+        Departement.DORDOGNE,
+    ),
+]
+
+STRUCTURE_BODY = (
+    "<p>{name} fait partie des onze structures retenues par le Comité de pilotage du RAA pour être "
+    "accompagnées dans la construction de leur politique d'achats responsables.</p>"
+    "<p>Son parcours d'accompagnement, son diagnostic et son plan d'actions seront publiés ici "
+    "au fil du programme.</p>"
+)
+
+
+def build_knowledge(home, stdout):
+    """The structures directory with its 11 pages, the resources library and the lessons."""
+    directory, _ = get_or_create_child(
+        home,
+        StructureIndexPage,
+        "structures",
+        title="Structures",
+        show_in_menus=True,
+        introduction="<p>Les onze structures retenues à l'issue de l'appel à candidatures, "
+        "choisies pour leur diversité&nbsp;: type et taille de structure, contexte urbain ou rural, "
+        "territoire, engagement en faveur du développement durable, organisation de la fonction "
+        "achat et enjeux d'achat.</p>",
+    )
+    created = 0
+    for slug, name, structure_type, departement in STRUCTURES:
+        _, was_created = get_or_create_child(
+            directory,
+            StructurePage,
+            slug,
+            title=name,
+            structure_type=structure_type,
+            departement=departement,
+            body=STRUCTURE_BODY.format(name=name),
+        )
+        created += was_created
+    stdout.write(f"Structures ready: /structures/ ({created} created, {len(STRUCTURES)} in all).")
+
+    get_or_create_child(
+        home,
+        ResourceIndexPage,
+        "ressources",
+        title="Ressources",
+        show_in_menus=True,
+        introduction="<p>Les documents du programme&nbsp;: questionnaire sur la démarche "
+        "éco-responsable, liste indicative des documents clés et des entretiens, supports de "
+        "formation.</p>",
+    )
+    get_or_create_child(
+        home,
+        LessonIndexPage,
+        "enseignements",
+        title="Enseignements",
+        show_in_menus=True,
+        introduction="<p>Les enseignements mutualisables tirés de l'expérience des structures "
+        "accompagnées, pour que les autres membres du réseau puissent s'en servir.</p>",
+    )
+    stdout.write("Resources and lessons ready: /ressources/, /enseignements/.")

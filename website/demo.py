@@ -1,0 +1,140 @@
+"""Demo content of the site-wide pages, and the helper every app's demo builder uses.
+
+Every builder finds its pages by slug before creating them, so running the demo twice gives the
+same tree. Pages that already exist are left as they are: an editor's changes are kept.
+"""
+
+from wagtail.models import Page, Site
+
+from .models import EventIndexPage, HomePage, StandardPage
+
+HOME_INTRODUCTION = (
+    "<p>Le Réseau RAA rassemble les acheteurs publics d'Aquitaine qui veulent acheter de façon "
+    "plus responsable&nbsp;: collectivités et autres structures soumises aux règles de la commande "
+    "publique. Ce site est le blog du programme d'accompagnement et la base de connaissances du "
+    "réseau&nbsp;: les structures y racontent leur démarche, les membres échangent, et chacun "
+    "retrouve les enseignements mutualisables.</p>"
+)
+
+HOME_PROGRAMME = """
+<p>Le Conseil régional d'Aquitaine et l'ADEME ont lancé un appel à candidatures auprès des
+collectivités locales et autres structures d'Aquitaine soumises au Code des marchés publics pour la
+mise en place de politiques d'achats responsables. Le Comité de pilotage du RAA a retenu onze
+structures, dont les résultats ont été présentés lors de la journée régionale RAA du
+17&nbsp;novembre&nbsp;2009.</p>
+<h3>L'accompagnement</h3>
+<p>Un prestataire accompagne chaque structure pendant quatre jours. Il ne fournit pas d'outils clé
+en main ni de clauses déjà rédigées&nbsp;: il aide chaque structure à organiser sa propre démarche et
+à mobiliser ses équipes.</p>
+<ol>
+<li>Réunion inter-structures de lancement</li>
+<li>1 journée d'analyse documentaire et d'échanges avec l'interlocuteur de la structure</li>
+<li>½ journée d'entretiens avec des élus et directeurs clés</li>
+<li>1 journée de rédaction du diagnostic et d'identification des leviers d'amélioration</li>
+<li>½ journée de réunion avec l'équipe projet&nbsp;: restitution du diagnostic, stratégie, plan
+d'actions et fiche de suivi</li>
+<li>½ journée de séminaire participatif</li>
+<li>½ journée de bilan et d'actualisation du plan d'actions</li>
+<li>Réunion inter-structures et restitution lors de la journée régionale RAA</li>
+</ol>
+<h3>Les engagements des structures retenues</h3>
+<ul>
+<li>suivre la formation ADEME sur les achats responsables&nbsp;;</li>
+<li>désigner un référent interne (un élu et un agent) et constituer une équipe projet&nbsp;;</li>
+<li>mettre à disposition du prestataire les documents nécessaires au diagnostic et se rendre
+disponible pour les entretiens&nbsp;;</li>
+<li>mettre en œuvre le plan d'actions construit avec le prestataire&nbsp;;</li>
+<li>mobiliser les personnes pertinentes pour le séminaire participatif&nbsp;;</li>
+<li>évaluer les actions mises en œuvre et en rendre compte aux membres du réseau&nbsp;;</li>
+<li>produire une délibération sur ces engagements.</li>
+</ul>
+"""
+
+ACCESSIBILITY_BODY = """
+<p>Le Réseau RAA s'engage à rendre son site accessible conformément au référentiel général
+d'amélioration de l'accessibilité (RGAA).</p>
+<h2>État de conformité</h2>
+<p>Le site n'a pas encore fait l'objet d'un audit complet&nbsp;: il est déclaré non conforme en
+attendant cet audit. Il est conçu pour l'être&nbsp;: structure sémantique, lien d'évitement, navigation
+au clavier, contrastes suffisants, aucun script tiers.</p>
+<h2>Signaler un défaut</h2>
+<p>Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez à la coordination du
+réseau pour être orienté vers une alternative accessible.</p>
+"""
+
+LEGAL_BODY = """
+<p>Ce site est le blog et la base de connaissances du Réseau RAA (achats responsables en
+Aquitaine), programme soutenu par le Conseil régional d'Aquitaine et l'ADEME.</p>
+<h2>Données personnelles</h2>
+<p>Les données des comptes servent uniquement au fonctionnement du réseau. Chaque membre peut les
+télécharger ou supprimer son compte depuis son espace personnel.</p>
+<h2>Contenus de démonstration</h2>
+<p>Les contenus marqués «&nbsp;exemple&nbsp;» ou «&nbsp;donnée illustrative&nbsp;» sont fictifs.</p>
+"""
+
+
+def get_or_create_child(parent, page_class, slug, **fields):
+    """The child of ``parent`` with ``slug``; created and published from ``fields`` if missing.
+
+    Returns ``(page, created)``.
+    """
+    existing = parent.get_children().filter(slug=slug).specific().first()
+    if existing is not None:
+        return existing, False
+    page = page_class(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True
+
+
+def build_home(stdout):
+    """The home page as the default site's root, replacing Wagtail's placeholder page."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title="Réseau RAA : achats responsables en Aquitaine",
+            slug="accueil",
+            seo_title="Accueil",
+            introduction=HOME_INTRODUCTION,
+            programme=HOME_PROGRAMME,
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        stdout.write("Created the home page.")
+    site = Site.objects.filter(is_default_site=True).first() or Site(
+        hostname="localhost", port=80, is_default_site=True
+    )
+    if site.root_page_id != home.pk:
+        previous = site.root_page_id
+        site.site_name, site.root_page = "Réseau RAA", home
+        site.save()
+        # Wagtail's first migration leaves a "Welcome" page behind: remove it once unused.
+        placeholder = Page.objects.filter(pk=previous, depth=2).exclude(pk=home.pk).first()
+        if placeholder is not None and placeholder.specific_class is Page:
+            placeholder.delete()
+    return home
+
+
+def build_site_pages(home, stdout):
+    """The agenda and the plain pages linked from the footer."""
+    get_or_create_child(
+        home,
+        EventIndexPage,
+        "agenda",
+        title="Agenda",
+        show_in_menus=True,
+        introduction="<p>Les rencontres du programme&nbsp;: réunions inter-structures, séminaires "
+        "participatifs et journées régionales RAA.</p>",
+    )
+    get_or_create_child(
+        home,
+        StandardPage,
+        "accessibilite",
+        title="Accessibilité : non conforme",
+        body=ACCESSIBILITY_BODY,
+    )
+    get_or_create_child(
+        home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY
+    )
+    stdout.write("Site pages ready: /agenda/, /accessibilite/, /mentions-legales/.")

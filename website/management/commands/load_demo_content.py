@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from blog.demo import build_blog
+from knowledge.demo import build_knowledge
+from members.demo import build_accounts
+from website.demo import build_home, build_site_pages
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo page tree (home, blog, structures, resources, lessons, agenda). "
+        "Idempotent: pages are found by slug before being created."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-accounts",
+            action="store_true",
+            help="Also create the local demo accounts (refused when DEBUG is off).",
+        )
+
+    def handle(self, *args, with_accounts=False, **options):
+        if with_accounts and not settings.DEBUG:
+            raise CommandError(
+                "--with-accounts creates accounts with public passwords: "
+                "it only runs with DEBUG on."
+            )
+        with transaction.atomic():
+            home = build_home(self.stdout)
+            build_blog(home, self.stdout)
+            build_knowledge(home, self.stdout)
+            build_site_pages(home, self.stdout)
+            if with_accounts:
+                self.stdout.write("Demo accounts (local use only):")
+                build_accounts(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
