@@ -69,7 +69,7 @@ def home_page(db):
     """A bare home page as the default site's root."""
     from website.tests.factories import HomePageFactory, make_site_root
 
-    home = HomePageFactory(parent=None)
+    home = HomePageFactory()
     make_site_root(home)
     return home
 

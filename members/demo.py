@@ -1,33 +1,70 @@
-"""Local demo accounts. Their passwords are public: never on a real site."""
+"""Local demo accounts with their roles. Their passwords are public: never on a real site."""
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from .models import User
+from knowledge.models import StructurePage
 
-# (email, password, first name, last name, is coordinator)
+from .models import Membership, User
+from .permissions import make_coordinator
+
+# (email, password, first name, last name, job title, role, structure slug)
 DEMO_ACCOUNTS = [
-    ("coordination@exemple.fr", "demo-coordination", "Camille", "Coordination", True),
-    ("pessac@exemple.fr", "demo-pessac", "Référent", "Pessac (exemple)", False),
-    ("membre@exemple.fr", "demo-membre", "Membre", "du réseau (exemple)", False),
+    (
+        "coordination@exemple.fr",
+        "demo-coordination",
+        "Camille",
+        "Coordination",
+        "Coordinatrice du réseau (exemple)",
+        "coordinator",
+        None,
+    ),
+    (
+        "pessac@exemple.fr",
+        "demo-pessac",
+        "Dominique",
+        "Référent Pessac",
+        "Agent référent achats responsables (exemple)",
+        Membership.Role.STAFF_REFERENT,
+        "pessac",
+    ),
+    (
+        "membre@exemple.fr",
+        "demo-membre",
+        "Claude",
+        "Membre",
+        "Acheteuse publique (exemple)",
+        "member",
+        None,
+    ),
 ]
 
 
 def build_accounts(stdout):
-    """Create the demo accounts with verified email addresses; print how to log in."""
-    for email, password, first_name, last_name, is_coordinator in DEMO_ACCOUNTS:
+    """Create the demo accounts, verified and with their roles; print how to log in."""
+    for email, password, first, last, job, role, structure_slug in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             email=email,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "is_staff": is_coordinator,
-                "is_superuser": is_coordinator,
-            },
+            defaults={"first_name": first, "last_name": last, "job_title": job},
         )
         if created:
             user.set_password(password)
-            user.save()
+        user.status = User.Status.APPROVED
+        user.status_changed_at = user.status_changed_at or timezone.now()
+        user.profile_visibility = User.Visibility.PUBLIC
+        user.save()
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        stdout.write(f"  {email} / {password}{' (created)' if created else ''}")
+        if role == "coordinator":
+            make_coordinator(user)
+        elif structure_slug:
+            structure = StructurePage.objects.get(slug=structure_slug)
+            Membership.objects.update_or_create(
+                user=user, structure=structure, defaults={"role": role}
+            )
+            if not user.structure_id:
+                user.structure = structure
+                user.save()
+        label = dict(Membership.Role.choices).get(role, role)
+        stdout.write(f"  {email} / {password}  ({label}){' (created)' if created else ''}")

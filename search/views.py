@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
+from website.visibility import visible_to
+
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -20,11 +22,11 @@ def clean_query(raw):
 
 
 def search(request):
-    """Search live public pages for ``q``; a missing, blank or odd query shows an empty form."""
+    """Search the live pages the reader may see; a missing or odd query shows an empty form."""
     query = clean_query(request.GET.get("q", ""))
     results = None
     if query:
-        pages = Page.objects.live().public().specific().search(query)
+        pages = visible_to(Page.objects.live(), request).specific().search(query)
         results = Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,

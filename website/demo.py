@@ -6,6 +6,8 @@ same tree. Pages that already exist are left as they are: an editor's changes ar
 
 from wagtail.models import Page, Site
 
+from members.permissions import restrict_to_members
+
 from .models import EventIndexPage, HomePage, StandardPage
 
 HOME_INTRODUCTION = (
@@ -116,8 +118,27 @@ def build_home(stdout):
     return home
 
 
+MEMBERS_AREA_BODY = """
+<p>Cet espace est réservé aux membres du réseau&nbsp;: comptes rendus des réunions
+inter-structures, échanges entre structures et documents de travail.</p>
+<h2>Réunion inter-structures du 17&nbsp;décembre (exemple)</h2>
+<p>Présentation de la démarche et du calendrier&nbsp;; remise à chaque structure du questionnaire
+détaillé sur sa démarche éco-responsable, de la liste indicative des documents clés et de la liste
+indicative des entretiens. Compte rendu de démonstration&nbsp;: contenu illustratif.</p>
+"""
+
+
 def build_site_pages(home, stdout):
-    """The agenda and the plain pages linked from the footer."""
+    """The agenda, the members' area and the plain pages linked from the footer."""
+    members_area, _ = get_or_create_child(
+        home,
+        StandardPage,
+        "espace-membres",
+        title="Espace membres",
+        show_in_menus=True,
+        body=MEMBERS_AREA_BODY,
+    )
+    restrict_to_members(members_area)
     get_or_create_child(
         home,
         EventIndexPage,
@@ -137,4 +158,7 @@ def build_site_pages(home, stdout):
     get_or_create_child(
         home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY
     )
-    stdout.write("Site pages ready: /agenda/, /accessibilite/, /mentions-legales/.")
+    stdout.write(
+        "Site pages ready: /agenda/, /espace-membres/ (members only), /accessibilite/, "
+        "/mentions-legales/."
+    )

@@ -6,12 +6,22 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from members.views import LoginRedirectView
 from search import views as search_views
 
+# One way in: Wagtail's own login forms send people to allauth's, which carries the rate
+# limits and two-factor authentication.
+login_redirects = [
+    path("admin/login/", LoginRedirectView.as_view()),
+    path("_util/login/", LoginRedirectView.as_view()),
+]
+
 urlpatterns = [
+    *login_redirects,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    path("membres/", include("members.urls")),
     path("recherche/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path(

@@ -27,5 +27,5 @@ def test_an_email_address_belongs_to_one_account():
 def test_superuser_command_needs_no_username():
     admin = User.objects.create_superuser("admin@exemple.fr", "x")
 
-    assert admin.is_staff and admin.is_superuser
-    assert str(admin) == "admin@exemple.fr"
+    assert admin.is_staff and admin.is_superuser and admin.is_coordinator
+    assert admin.email not in str(admin), "names shown on the site never reveal the address"

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "django_tasks",
     "django.contrib.auth",
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -150,6 +152,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 # One way in: pages restricted to members send visitors to allauth, not to Wagtail's own form.
 WAGTAIL_FRONTEND_LOGIN_URL = "/comptes/login/"
+WAGTAILADMIN_LOGIN_URL = "/comptes/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # django-allauth: the email address is the login; the members step builds the rest on it.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -158,7 +162,16 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {}  # allauth's defaults; an empty dict keeps them on
+# allauth's default rate limits stay on (login failures, signups, password resets, emails).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Réseau RAA] "
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Réseau RAA"
+# Coordinators must turn on two-factor authentication before they reach the Wagtail admin.
+RAA_COORDINATOR_MFA_REQUIRED = env.bool("RAA_COORDINATOR_MFA_REQUIRED", default=False)
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"

@@ -20,6 +20,7 @@ def required(name):
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
+RAA_COORDINATOR_MFA_REQUIRED = env.bool("RAA_COORDINATOR_MFA_REQUIRED", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 STORAGES = {

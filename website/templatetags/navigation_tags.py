@@ -4,6 +4,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from website.models import StandardPage
+from website.visibility import visible_to
 
 register = template.Library()
 
@@ -16,12 +17,13 @@ def _site_root(context):
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """Live, public children of the site root marked "show in menus", in tree order."""
+    """Live children of the site root marked "show in menus" that the reader may see."""
     root = _site_root(context)
     current = context.get("page")
+    request = context.get("request")
     items = []
-    if root is not None:
-        for item in root.get_children().live().in_menu().public():
+    if root is not None and request is not None:
+        for item in visible_to(root.get_children().live().in_menu(), request):
             is_current = current is not None and current.path.startswith(item.path)
             items.append({"page": item, "is_current": is_current, "is_exact": current == item})
     return {"root": root, "items": items, "request": context.get("request")}

@@ -48,9 +48,19 @@ def test_demo_content_is_idempotent(db):
 
 
 def test_every_demo_page_renders(client, demo_tree):
+    member = User.objects.create_user("lecteur@exemple.fr", "x", status=User.Status.APPROVED)
+    client.force_login(member)
     for page in demo_tree.get_descendants(inclusive=True).live().specific():
         response = client.get(page.url)
         assert response.status_code == HTTPStatus.OK, page.url
+
+
+def test_the_members_area_is_closed_to_visitors(client, demo_tree):
+    response = client.get("/espace-membres/")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/comptes/login/")
+    assert "Espace membres" not in client.get("/").content.decode()
 
 
 def test_demo_accounts_are_refused_when_debug_is_off(db, settings):
@@ -91,3 +101,22 @@ def test_demo_accounts_can_log_in(client, db, settings, email, password):
 
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_demo_roles_take_effect(client, db, settings):
+    settings.DEBUG = True
+    call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+    pessac = Page.objects.get(slug="pessac")
+    haillan = Page.objects.get(slug="le-haillan")
+
+    client.force_login(User.objects.get(email="pessac@exemple.fr"))
+    assert client.get(f"/admin/pages/{pessac.pk}/edit/").status_code == HTTPStatus.OK
+    assert client.get(f"/admin/pages/{haillan.pk}/edit/").status_code != HTTPStatus.OK
+
+    client.force_login(User.objects.get(email="membre@exemple.fr"))
+    assert client.get("/espace-membres/").status_code == HTTPStatus.OK
+    assert client.get("/admin/").status_code != HTTPStatus.OK
+
+    client.force_login(User.objects.get(email="coordination@exemple.fr"))
+    assert client.get(f"/admin/pages/{haillan.pk}/edit/").status_code == HTTPStatus.OK
+    assert client.get("/admin/inscriptions/").status_code == HTTPStatus.OK

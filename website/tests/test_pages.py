@@ -142,3 +142,14 @@ def test_an_unknown_language_cookie_falls_back_to_french(client, demo_tree):
     client.cookies["django_language"] = "xx"
 
     assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_members_see_the_members_area_in_the_menu(client, demo_tree):
+    from members.models import User
+
+    member = User.objects.create_user("lectrice@exemple.fr", "x", status=User.Status.APPROVED)
+    client.force_login(member)
+
+    menu = client.get("/").content.decode().split('aria-label="Menu principal"')[1]
+
+    assert "Espace membres" in menu.split("</nav>")[0]

@@ -1,0 +1,117 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import StructurePage
+
+from .models import Invitation, Membership, User
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up form asks on top of email and password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=150,
+        required=False,
+        help_text=_("For example: purchasing officer, elected official in charge of procurement."),
+    )
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.job_title = self.cleaned_data["job_title"]
+        user.save()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "display_name",
+            "job_title",
+            "structure",
+            "bio",
+            "avatar",
+            "profile_visibility",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "profile_visibility": forms.RadioSelect,
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = StructurePage.objects.for_listing()
+        self.fields["structure"].empty_label = _("None")
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    structure = forms.ModelChoiceField(
+        label=_("Structure"),
+        queryset=StructurePage.objects.none(),
+        required=False,
+        empty_label=_("All structures"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = StructurePage.objects.for_listing()
+
+
+class InvitationForm(forms.ModelForm):
+    """An invitation by a coordinator (any structure, or none) or a referent (their own)."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "structure", "role"]
+
+    def __init__(self, *args, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+        structures = StructurePage.objects.for_listing()
+        if not inviter.is_coordinator:
+            structures = structures.filter(
+                memberships__user=inviter, memberships__role__in=Membership.REFERENT_ROLES
+            )
+            self.fields["structure"].required = True
+        self.fields["structure"].queryset = structures
+        self.fields["structure"].empty_label = _("No structure: network member only")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("This address already has an account. Ask a coordinator to add it to a team."),
+                code="exists",
+            )
+        return email
+
+    def save(self, commit=True):
+        invitation = super().save(commit=False)
+        invitation.invited_by = self.inviter
+        if commit:
+            invitation.save()
+        return invitation
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be deleted for good.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
+        return password

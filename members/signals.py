@@ -1,0 +1,74 @@
+"""Keeps rights in step: see ``members.permissions``."""
+
+from allauth.account.signals import email_confirmed, user_signed_up
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.dispatch import receiver
+
+from . import permissions
+from .adapter import INVITATION_SESSION_KEY
+from .approval import notify_coordinators_of_pending
+from .models import Invitation, Membership, StructureTeam, User, accept_invitation
+
+
+def connect(app_config):
+    from blog.models import BlogIndexPage
+    from knowledge.models import StructurePage
+
+    post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="members-setup-roles")
+    post_save.connect(on_structure_saved, sender=StructurePage, dispatch_uid="members-structure")
+    post_save.connect(on_blog_index_saved, sender=BlogIndexPage, dispatch_uid="members-blog")
+
+
+def on_migrate(sender, using="default", **kwargs):
+    permissions.setup_roles()
+
+
+def on_structure_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        permissions.sync_structure_team(instance)
+
+
+def on_blog_index_saved(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        permissions.sync_all_structure_teams()
+
+
+@receiver(post_save, sender=StructureTeam, dispatch_uid="members-team-saved")
+def on_team_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not created and not raw:
+        permissions.sync_structure_team(instance.structure)
+
+
+@receiver(post_save, sender=User, dispatch_uid="members-user-saved")
+def on_user_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        permissions.sync_user_groups(instance)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="members-membership-saved")
+def on_membership_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        permissions.sync_user_groups(instance.user)
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="members-membership-deleted")
+def on_membership_deleted(sender, instance, **kwargs):
+    # Only ever removes: the user may be being deleted along with the membership.
+    permissions.remove_team_rights(instance.user_id, instance.structure_id)
+
+
+@receiver(user_signed_up, dispatch_uid="members-signed-up")
+def on_signed_up(sender, request, user, **kwargs):
+    """An invited person who signs up with the invited address joins at once."""
+    token = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
+    invitation = Invitation.objects.filter(token=token).first() if token else None
+    if invitation is not None:
+        accept_invitation(invitation, user)
+
+
+@receiver(email_confirmed, dispatch_uid="members-email-confirmed")
+def on_email_confirmed(sender, request, email_address, **kwargs):
+    """Tell the coordinators that a verified account awaits their approval."""
+    user = email_address.user
+    if user.status == User.Status.PENDING:
+        notify_coordinators_of_pending(request, user)

@@ -1,0 +1,75 @@
+"""Admin wiring of the members app: menu items, admin URLs and viewsets."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from . import admin_views
+from .models import Invitation, Membership, StructureTeam
+
+admin_urls = [
+    path("", admin_views.pending, name="pending"),
+    path("<int:pk>/<str:decision>/", admin_views.decide_view, name="decide"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_pending_urls():
+    return [
+        path("inscriptions/", include((admin_urls, "members_admin"), namespace="members_admin"))
+    ]
+
+
+class PendingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("members.approve_member")
+
+
+@hooks.register("register_admin_menu_item")
+def register_pending_menu_item():
+    return PendingMenuItem(
+        _("Pending accounts"), reverse("members_admin:pending"), icon_name="user", order=250
+    )
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "group"
+    menu_label = _("Project teams")
+    form_fields = ["user", "structure", "role"]
+    list_display = ["user", "structure", "role"]
+    list_filter = ["role", "structure"]
+    copy_view_enabled = False
+
+
+class StructureTeamViewSet(ModelViewSet):
+    model = StructureTeam
+    icon = "lock"
+    menu_label = _("Publishing rights")
+    form_fields = ["direct_publishing"]
+    list_display = ["structure", "direct_publishing"]
+    add_view_enabled = False
+    copy_view_enabled = False
+
+
+class InvitationViewSet(ModelViewSet):
+    model = Invitation
+    icon = "mail"
+    menu_label = _("Invitations")
+    form_fields = ["email", "structure", "role", "expires_at"]
+    list_display = ["email", "structure", "role", "created_at", "expires_at", "accepted_at"]
+    copy_view_enabled = False
+
+
+class NetworkViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Network")
+    menu_icon = "group"
+    menu_order = 260
+    items = [MembershipViewSet, StructureTeamViewSet, InvitationViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_network_viewsets():
+    return NetworkViewSetGroup()
