@@ -1,17 +1,351 @@
 """The programme's blog: exchanges between the structures and the consultant."""
 
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+from wagtailmarkdown.fields import MarkdownField
 
+from knowledge.models import StructurePage
+from website.markdown import reading_minutes, render_markdown
 from website.pages import SectionPage
+from website.visibility import visible_to
+
+from .admin_forms import BlogPostForm
+from .feeds import FEED_TYPES, PostFeed
+
+POST_BODY_MAX_LENGTH = 50_000
+POSTS_PER_PAGE = 10
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class BlogIndexPage(SectionPage):
-    """``/blog/``: the programme's blog."""
+@register_snippet
+class BlogCategory(models.Model):
+    """A category of posts: "Vie du réseau", "Retour d'expérience"..."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
+    description = models.TextField(_("description"), blank=True, max_length=500)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("blog category")
+        verbose_name_plural = _("blog categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BlogPostTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blog.BlogPostPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class BlogPostQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live posts, newest first, with what a listing shows fetched in a bounded way."""
+        return (
+            self.live()
+            .select_related("structure", "cover_image")
+            .prefetch_related("categories", "authors", "tags")
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+
+class BlogPostPage(Page):
+    """A post: news from a structure, a lesson, a resource, an event report."""
+
+    date = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the date of first publication."),
+    )
+    authors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="blog_posts", verbose_name=_("authors")
+    )
+    structure = models.ForeignKey(
+        "knowledge.StructurePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="blog_posts",
+        verbose_name=_("structure"),
+        help_text=_("The structure this post reports on, if any."),
+    )
+    categories = ParentalManyToManyField(
+        BlogCategory, blank=True, related_name="posts", verbose_name=_("categories")
+    )
+    tags = ClusterTaggableManager(through=BlogPostTag, blank=True, verbose_name=_("tags"))
+    summary = models.TextField(
+        _("summary"),
+        max_length=500,
+        blank=True,
+        help_text=_("Two or three sentences shown in listings and feeds."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    body = MarkdownField(
+        _("body"),
+        blank=True,
+        validators=[MaxLengthValidator(POST_BODY_MAX_LENGTH)],
+        help_text=_(
+            "Markdown: ## headings, lists, tables, [links](https://…), [a page](page:12), "
+            "[a document](doc:3), images from the library ![description](image:7) or "
+            "![description](image:7:grand) (petit, moyen or grand)."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    reading_time = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    objects = PageManager.from_queryset(BlogPostQuerySet)()
+    base_form_class = BlogPostForm
+
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types = []
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldPanel("authors", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("structure"),
+                FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+            ],
+            heading=_("About this post"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        # A plain text area: wagtail-markdown's editor previews raw HTML in the browser and
+        # loads its icons from a CDN. The page preview shows the sanitised rendering.
+        FieldPanel("body", widget=forms.Textarea(attrs={"rows": 24})),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("structure"),
+    ]
+
+    class Meta:
+        verbose_name = _("blog post")
+        verbose_name_plural = _("blog posts")
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.reading_time = reading_minutes(self.body)
+        if self.date is None and self.live:
+            self.date = (self.first_published_at or timezone.now()).date()
+        super().save(*args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        # A preview is not saved: render the Markdown being edited, through the same pipeline.
+        self.body_html = render_markdown(self.body)
+        self.reading_time = reading_minutes(self.body)
+        return super().serve_preview(request, mode_name)
+
+    @property
+    def display_date(self):
+        return self.date or (self.first_published_at and self.first_published_at.date())
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        siblings = visible_to(
+            BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
+        )
+        order = ("date", "first_published_at", "pk")
+        key = (self.date, self.first_published_at, self.pk)
+        context["previous_post"] = _neighbour(siblings, order, key, older=True)
+        context["next_post"] = _neighbour(siblings, order, key, older=False)
+        context["related_posts"] = self.related_posts(siblings)
+        context["authors"] = list(self.authors.all())
+        context["categories"] = list(self.categories.all())
+        context["post_tags"] = list(self.tags.all())
+        return context
+
+    def related_posts(self, siblings, limit=3):
+        """Visible posts sharing a tag or the structure, most shared first."""
+        tag_ids = list(self.tags.values_list("pk", flat=True))
+        condition = models.Q(tags__in=tag_ids)
+        if self.structure_id:
+            condition |= models.Q(structure_id=self.structure_id)
+        return (
+            siblings.filter(condition)
+            .annotate(shared=models.Count("pk"))
+            .order_by("-shared", "-date", "-pk")
+            .select_related("cover_image")[:limit]
+        )
+
+
+def _neighbour(posts, order, key, older):
+    """The post just before (older) or after ``key`` in ``order``, or None."""
+    date, published, pk = key
+    if date is None:
+        return None
+    if older:
+        condition = models.Q(date__lt=date) | models.Q(date=date, pk__lt=pk)
+        return posts.filter(condition).order_by("-date", "-pk").first()
+    condition = models.Q(date__gt=date) | models.Q(date=date, pk__gt=pk)
+    return posts.filter(condition).order_by("date", "pk").first()
+
+
+class BlogIndexPage(RoutablePageMixin, SectionPage):
+    """``/blog/``: the programme's blog, its filtered views and its feeds."""
 
     parent_page_types = ["website.HomePage"]
-    subpage_types = []
+    subpage_types = ["blog.BlogPostPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("blog")
         verbose_name_plural = _("blogs")
+
+    def posts(self, request):
+        """Live posts of this blog that the reader may see, newest first."""
+        return visible_to(BlogPostPage.objects.child_of(self).for_listing(), request)
+
+    def render_listing(self, request, posts, heading=None, feeds=None, follow_target=None):
+        page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+        context = self.get_context(request)
+        context.update(
+            {
+                "posts": page,
+                "filter_heading": heading,
+                "feeds": feeds or self.main_feeds(),
+                "categories": BlogCategory.objects.all(),
+                "follow_target": follow_target or self,
+            }
+        )
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def main_feeds(self):
+        return {
+            "rss": self.reverse_subpage("feed", args=["rss"]),
+            "atom": self.reverse_subpage("feed", args=["atom"]),
+        }
+
+    @path("")
+    def index(self, request):
+        return self.render_listing(request, self.posts(request))
+
+    @path("categorie/<slug:slug>/")
+    def by_category(self, request, slug):
+        category = get_object_or_404(BlogCategory, slug=slug)
+        feeds = {
+            kind: self.reverse_subpage("category_feed", args=[slug, kind]) for kind in FEED_TYPES
+        }
+        return self.render_listing(
+            request,
+            self.posts(request).filter(categories=category),
+            _("Category: %(name)s") % {"name": category.name},
+            feeds,
+            follow_target=category,
+        )
+
+    @path("etiquette/<str:slug>/")
+    def by_tag(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        return self.render_listing(
+            request, self.posts(request).filter(tags=tag), _("Tag: %(name)s") % {"name": tag.name}
+        )
+
+    @path("structure/<slug:slug>/")
+    def by_structure(self, request, slug):
+        structure = get_object_or_404(visible_to(StructurePage.objects.live(), request), slug=slug)
+        feeds = {
+            kind: self.reverse_subpage("structure_feed", args=[slug, kind]) for kind in FEED_TYPES
+        }
+        return self.render_listing(
+            request,
+            self.posts(request).filter(structure=structure),
+            _("Structure: %(name)s") % {"name": structure.title},
+            feeds,
+        )
+
+    @path("auteur/<int:pk>/")
+    def by_author(self, request, pk):
+        author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+        posts = self.posts(request).filter(authors=author)
+        if not posts.exists():
+            raise Http404
+        return self.render_listing(request, posts, _("Author: %(name)s") % {"name": author.name})
+
+    @path("<int:year>/")
+    def by_year(self, request, year):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404
+        return self.render_listing(
+            request,
+            self.posts(request).filter(date__year=year),
+            _("Archives: %(year)s") % {"year": year},
+        )
+
+    @path("<int:year>/<int:month>/")
+    def by_month(self, request, year, month):
+        if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+            raise Http404
+        posts = self.posts(request).filter(date__year=year, date__month=month)
+        label = date_format(datetime.date(year, month, 1), "F Y")
+        return self.render_listing(request, posts, _("Archives: %(month)s") % {"month": label})
+
+    @path("flux/<str:kind>/", name="feed")
+    def feed(self, request, kind):
+        return self.serve_feed(
+            request, kind, BlogPostPage.objects.child_of(self).for_listing(), self.title
+        )
+
+    @path("flux/categorie/<slug:slug>/<str:kind>/", name="category_feed")
+    def category_feed(self, request, slug, kind):
+        category = get_object_or_404(BlogCategory, slug=slug)
+        posts = BlogPostPage.objects.child_of(self).for_listing().filter(categories=category)
+        return self.serve_feed(request, kind, posts, f"{self.title} – {category.name}")
+
+    @path("flux/structure/<slug:slug>/<str:kind>/", name="structure_feed")
+    def structure_feed(self, request, slug, kind):
+        structure = get_object_or_404(StructurePage.objects.live().public(), slug=slug)
+        posts = BlogPostPage.objects.child_of(self).for_listing().filter(structure=structure)
+        return self.serve_feed(request, kind, posts, f"{self.title} – {structure.title}")
+
+    def serve_feed(self, request, kind, posts, title):
+        if kind not in FEED_TYPES:
+            raise Http404
+        description = _("The latest posts of the RAA network blog.")
+        feed = PostFeed(posts, title, self.url, description, FEED_TYPES[kind])
+        return feed(request)
+
+
+# Comments ---------------------------------------------------------------------------------------
+# The comment model (django-comments-xtd's COMMENTS_XTD_MODEL) lives in blog/comments.py with the
+# rest of the comments code; importing it here is what registers it with Django.
+from .comments import BlogComment  # noqa: E402, F401

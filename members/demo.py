@@ -66,5 +66,7 @@ def build_accounts(stdout):
             if not user.structure_id:
                 user.structure = structure
                 user.save()
-        label = dict(Membership.Role.choices).get(role, role)
+        label = {"coordinator": "coordination", "member": "membre du réseau"}.get(role) or str(
+            Membership.Role(role).label
+        )
         stdout.write(f"  {email} / {password}  ({label}){' (created)' if created else ''}")

@@ -347,3 +347,9 @@ def accept_invitation(invitation, user):
                 user=user, structure_id=invitation.structure_id, defaults={"role": invitation.role}
             )
     return True
+
+
+# Follows and digests ------------------------------------------------------------------------
+# The model lives in members/follows.py (with the rules around it) to keep this module short.
+
+from .follows import Follow  # noqa: E402, F401

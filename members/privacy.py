@@ -5,6 +5,8 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 from wagtail.models import Page
 
+from blog.comments import anonymise_comments, export_comments
+
 from .models import Invitation
 
 PROFILE_FIELDS = [
@@ -46,6 +48,15 @@ def export_personal_data(user):
                 "email", "created_at", "expires_at", "accepted_at"
             )
         ),
+        "follows": [
+            {
+                "target": str(follow.target_label),
+                "frequency": follow.get_frequency_display(),
+                "since": follow.created_at,
+            }
+            for follow in user.follows.for_listing()
+        ],
+        "comments": export_comments(user),
         "pages_owned": [
             {"title": page.title, "url": page.url_path, "live": page.live}
             for page in Page.objects.filter(owner=user).only("title", "url_path", "live")
@@ -59,8 +70,10 @@ def delete_account(user):
 
     Foreign keys to the user decide what stays: pages, revisions and invitations they sent
     keep existing with the user set to NULL; memberships, email addresses, two-factor
-    methods and their admin profile are deleted with the account.
+    methods and their admin profile are deleted with the account. Comments stay, signed
+    "deleted account": detached from the user, without name, email, URL or IP address.
     """
     if user.avatar:
         user.avatar.delete(save=False)
+    anonymise_comments(user)
     user.delete()

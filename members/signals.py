@@ -72,3 +72,11 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
     user = email_address.user
     if user.status == User.Status.PENDING:
         notify_coordinators_of_pending(request, user)
+
+
+# Follows: instant emails at a page's first publication (members.notifications).
+from wagtail.signals import page_published  # noqa: E402
+
+from .notifications import on_page_published  # noqa: E402
+
+page_published.connect(on_page_published, dispatch_uid="members-follows-page-published")

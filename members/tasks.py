@@ -6,9 +6,11 @@ from django_tasks import task
 
 
 @task()
-def send_email_message(subject, body, to, alternatives=()):
+def send_email_message(subject, body, to, alternatives=(), headers=None):
     """Send one email; arguments are plain data so any task backend can store them."""
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    message = EmailMultiAlternatives(
+        subject, body, settings.DEFAULT_FROM_EMAIL, to, headers=headers or None
+    )
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
     message.send()

@@ -4,11 +4,16 @@ Every builder finds its pages by slug before creating them, so running the demo 
 same tree. Pages that already exist are left as they are: an editor's changes are kept.
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 from wagtail.models import Page, Site
 
+from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
-from .models import EventIndexPage, HomePage, StandardPage
+from .models import EventIndexPage, EventPage, HomePage, StandardPage
 
 HOME_INTRODUCTION = (
     "<p>Le Réseau RAA rassemble les acheteurs publics d'Aquitaine qui veulent acheter de façon "
@@ -139,7 +144,7 @@ def build_site_pages(home, stdout):
         body=MEMBERS_AREA_BODY,
     )
     restrict_to_members(members_area)
-    get_or_create_child(
+    agenda, _ = get_or_create_child(
         home,
         EventIndexPage,
         "agenda",
@@ -148,6 +153,7 @@ def build_site_pages(home, stdout):
         introduction="<p>Les rencontres du programme&nbsp;: réunions inter-structures, séminaires "
         "participatifs et journées régionales RAA.</p>",
     )
+    build_events(agenda, stdout)
     get_or_create_child(
         home,
         StandardPage,
@@ -162,3 +168,106 @@ def build_site_pages(home, stdout):
         "Site pages ready: /agenda/, /espace-membres/ (members only), /accessibilite/, "
         "/mentions-legales/."
     )
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+REGIONAL_DAY_DESCRIPTION = """
+<p>Présentation des résultats de l'appel à candidatures lancé par le Conseil régional d'Aquitaine
+et l'ADEME&nbsp;: le Comité de pilotage du RAA a retenu onze structures, qui seront accompagnées
+dans la mise en place de leur politique d'achats responsables.</p>
+<p>Horaires&nbsp;: donnée illustrative.</p>
+"""
+
+KICK_OFF_DESCRIPTION = """
+<p>Première réunion inter-structures du programme&nbsp;: présentation de la démarche
+d'accompagnement et du calendrier.</p>
+<p>Chaque structure y reçoit&nbsp;:</p>
+<ul>
+<li>un questionnaire détaillé sur sa démarche éco-responsable et sa commande publique
+responsable&nbsp;;</li>
+<li>une liste indicative des documents clés&nbsp;;</li>
+<li>une liste indicative des entretiens.</li>
+</ul>
+<p>Horaires&nbsp;: donnée illustrative.</p>
+"""
+
+SEMINAR_DESCRIPTION = """
+<p><strong>Exemple (donnée illustrative)</strong>&nbsp;: date, lieu et contenu de ce séminaire sont
+fictifs.</p>
+<p>Une demi-journée de séminaire participatif&nbsp;: la structure réunit les personnes concernées
+par ses achats pour partager le diagnostic et enrichir son plan d'actions.</p>
+"""
+
+REVIEW_DESCRIPTION = """
+<p><strong>Exemple (donnée illustrative)</strong>&nbsp;: date, lieu et lien de cette réunion sont
+fictifs.</p>
+<p>Réunion inter-structures de bilan&nbsp;: chaque structure présente les actions mises en œuvre
+et ce qu'elle en retient, avant la restitution lors d'une journée régionale RAA.</p>
+"""
+
+
+def paris(day, hour, minute=0):
+    """``day`` at ``hour:minute``, Paris time."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
+
+
+def build_events(agenda, stdout):
+    """The two dated events of the programme document, and two illustrative future ones.
+
+    The future events are placed relative to the day the demo is first loaded; as every demo
+    page, they are left alone afterwards.
+    """
+    structures = list(StructurePage.objects.order_by("title"))
+    today = timezone.localdate()
+    seminar_day = today + datetime.timedelta(days=30)
+    review_day = today + datetime.timedelta(days=90)
+    events = [
+        (
+            "journee-regionale-raa-2009",
+            {
+                "title": "Journée régionale RAA",
+                "start": paris(datetime.date(2009, 11, 17), 9, 30),
+                "end": paris(datetime.date(2009, 11, 17), 17),
+                "description": REGIONAL_DAY_DESCRIPTION,
+                "structures": structures,
+            },
+        ),
+        (
+            "reunion-inter-structures-de-lancement",
+            {
+                "title": "Réunion inter-structures de lancement",
+                "start": paris(datetime.date(2009, 12, 17), 9, 30),
+                "end": paris(datetime.date(2009, 12, 17), 12, 30),
+                "description": KICK_OFF_DESCRIPTION,
+                "structures": structures,
+            },
+        ),
+        (
+            "seminaire-participatif-exemple",
+            {
+                "title": "Séminaire participatif (exemple)",
+                "start": paris(seminar_day, 14),
+                "end": paris(seminar_day, 17, 30),
+                "place": "Pessac (lieu fictif, donnée illustrative)",
+                "description": SEMINAR_DESCRIPTION,
+                "structures": [s for s in structures if s.slug == "pessac"],
+            },
+        ),
+        (
+            "reunion-inter-structures-de-bilan-exemple",
+            {
+                "title": "Réunion inter-structures de bilan (exemple)",
+                "start": paris(review_day, 9, 30),
+                "end": paris(review_day, 12, 30),
+                "place": "Bordeaux (lieu fictif, donnée illustrative)",
+                "online_url": "https://visio.exemple.fr/raa-bilan",
+                "description": REVIEW_DESCRIPTION,
+                "structures": structures,
+            },
+        ),
+    ]
+    created = sum(
+        get_or_create_child(agenda, EventPage, slug, **fields)[1] for slug, fields in events
+    )
+    stdout.write(f"Agenda ready: {len(events)} events ({created} created).")

@@ -1,18 +1,39 @@
 """Site-wide pages: the home page, plain content pages and the agenda."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from blog.models import BlogIndexPage, BlogPostPage
 from knowledge.models import StructurePage
 
+from .ics import calendar_response
 from .pages import SectionPage
+from .visibility import visible_to
+
+EVENTS_PER_PAGE = 10
+HOME_EVENTS = 3
+HOME_POSTS = 3
+# The sub-route of the iCalendar files. Wagtail only serves paths made of letters, digits,
+# hyphens and underscores (no dot), so the file name is given by Content-Disposition.
+CALENDAR_ROUTE = "calendrier"
 
 
 class HomePage(SectionPage):
-    """The site's root: what the programme is, and the structures it coaches."""
+    """The site's root: what the programme is, the structures it coaches, the next events."""
 
     programme = RichTextField(
         _("programme"),
@@ -37,6 +58,17 @@ class HomePage(SectionPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["structures"] = StructurePage.objects.for_listing()
+        context["latest_posts"] = list(
+            visible_to(BlogPostPage.objects.for_listing(), request)[:HOME_POSTS]
+        )
+        context["blog_page"] = visible_to(BlogIndexPage.objects.live(), request).first()
+        agenda = visible_to(EventIndexPage.objects.live(), request).first()
+        context["agenda_page"] = agenda
+        context["upcoming_events"] = (
+            list(EventPage.objects.child_of(agenda).for_listing(request).upcoming()[:HOME_EVENTS])
+            if agenda
+            else []
+        )
         return context
 
 
@@ -60,13 +92,203 @@ class StandardPage(Page):
         verbose_name_plural = _("standard pages")
 
 
-class EventIndexPage(SectionPage):
-    """The agenda: the programme's meetings, seminars and regional days."""
+class EventIndexPage(RoutablePageMixin, SectionPage):
+    """The agenda: the programme's meetings, seminars and regional days; their iCalendar feed."""
 
     parent_page_types = ["website.HomePage"]
-    subpage_types = []
+    subpage_types = ["website.EventPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("agenda")
         verbose_name_plural = _("agendas")
+
+    def get_context(self, request, *args, **kwargs):
+        """Upcoming events first (soonest first), then past ones (latest first), paginated."""
+        context = super().get_context(request, *args, **kwargs)
+        events = EventPage.objects.child_of(self).for_listing(request)
+        now = timezone.now()
+        agenda = Agenda(events.upcoming(now), events.past(now))
+        page = Paginator(agenda, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        context["events"] = page
+        context["feed_url"] = self.get_feed_url(request)
+        return context
+
+    def get_feed_url(self, request=None):
+        """The address of the agenda's iCalendar feed, or None while the page has no URL."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage("feed") if url else None
+
+    @path(f"{CALENDAR_ROUTE}/", name="feed")
+    def feed(self, request):
+        """Every live public event of the agenda; members-only events are never in it."""
+        events = EventPage.objects.child_of(self).live().public().order_by("start", "pk")
+        return calendar_response(
+            request, events, filename="agenda-reseau-raa.ics", name=_("RAA network agenda")
+        )
+
+
+class EventPageQuerySet(PageQuerySet):
+    def with_finish(self):
+        """Annotate ``finish``: the end of each event, or its start when it has no end."""
+        return self.annotate(finish=Coalesce("end", "start"))
+
+    def upcoming(self, now=None):
+        """Events not over yet (in progress or to come), soonest first."""
+        now = now or timezone.now()
+        return self.with_finish().filter(finish__gte=now).order_by("start", "pk")
+
+    def past(self, now=None):
+        """Events already over, latest first."""
+        now = now or timezone.now()
+        return self.with_finish().filter(finish__lt=now).order_by("-start", "-pk")
+
+    def for_listing(self, request):
+        """Live events ``request``'s reader may see, with the structures they may see.
+
+        The structures are in ``listed_structures`` (one query for the whole listing).
+        """
+        structures = visible_to(StructurePage.objects.live(), request).order_by("title")
+        return visible_to(self.live(), request).prefetch_related(
+            models.Prefetch("structures", queryset=structures, to_attr="listed_structures")
+        )
+
+
+class Agenda:
+    """Upcoming events then past events as one sequence that Django's ``Paginator`` slices.
+
+    A slice holds at most two queries' worth of events, whatever the size of the agenda; it is
+    an ``AgendaSlice``, which tells the upcoming part from the past one.
+    """
+
+    def __init__(self, upcoming, past):
+        self.upcoming = upcoming
+        self.past = past
+
+    @cached_property
+    def upcoming_count(self):
+        return self.upcoming.count()
+
+    def count(self):
+        return self.upcoming_count + self.past.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("Agenda only supports contiguous slices.")
+        start, stop = index.start or 0, index.stop if index.stop is not None else len(self)
+        split = self.upcoming_count
+        upcoming = list(self.upcoming[start : min(stop, split)]) if start < split else []
+        past = list(self.past[max(start - split, 0) : stop - split]) if stop > split else []
+        return AgendaSlice(upcoming, past)
+
+
+class AgendaSlice(list):
+    """Events of one page of the agenda, with ``upcoming`` and ``past`` apart."""
+
+    def __init__(self, upcoming, past):
+        super().__init__([*upcoming, *past])
+        self.upcoming = upcoming
+        self.past = past
+
+
+class EventPage(RoutablePageMixin, Page):
+    """One event of the programme: an inter-structure meeting, a seminar, a regional day."""
+
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(
+        _("end"), null=True, blank=True, help_text=_("Leave empty if the end is not known.")
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=255,
+        blank=True,
+        help_text=_("Venue and town, for example: Hôtel de Région, Bordeaux."),
+    )
+    online_url = models.URLField(
+        _("online meeting link"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Address (http or https) to join the event online, if it is held online."),
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"]
+    )
+    structures = ParentalManyToManyField(
+        "knowledge.StructurePage",
+        blank=True,
+        related_name="events",
+        verbose_name=_("structures concerned"),
+    )
+    related_posts = ParentalManyToManyField(
+        "blog.BlogPostPage",
+        blank=True,
+        related_name="events",
+        verbose_name=_("related posts"),
+        help_text=_("Blog posts announcing or reporting on the event."),
+    )
+
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
+    parent_page_types = ["website.EventIndexPage"]
+    subpage_types = []
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("start"), FieldPanel("end")], heading=_("Date and time")),
+        MultiFieldPanel([FieldPanel("place"), FieldPanel("online_url")], heading=_("Location")),
+        FieldPanel("description"),
+        FieldPanel("structures", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("related_posts", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("place"),
+        index.FilterField("start"),
+    ]
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("The end must not be before the start.")
+        if self.slug == CALENDAR_ROUTE:
+            errors["slug"] = _("This slug is the address of the agenda's calendar file.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def location(self):
+        """Where the event takes place, for a calendar: the place, else the online link."""
+        return self.place or self.online_url
+
+    def get_ics_url(self, request=None):
+        """The address of this event's iCalendar file, or None while the page has no URL."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage("ics") if url else None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read the chosen pages from the relation itself: in a preview it lives in memory only.
+        chosen = [structure.pk for structure in self.structures.all()]
+        structures = StructurePage.objects.filter(pk__in=chosen).live().order_by("title")
+        context["structures"] = list(visible_to(structures, request))
+        chosen = [post.pk for post in self.related_posts.all()]
+        # The blog's model through the relation: ``website`` does not import the blog app.
+        post_model = self._meta.get_field("related_posts").related_model
+        posts = post_model.objects.filter(pk__in=chosen).live().order_by("-date", "-pk")
+        context["related_posts"] = list(visible_to(posts, request))
+        context["ics_url"] = self.get_ics_url(request)
+        return context
+
+    @path(f"{CALENDAR_ROUTE}/", name="ics")
+    def ics(self, request):
+        """This event alone; Wagtail's view restrictions apply, as to the page itself."""
+        return calendar_response(request, [self], filename=f"{self.slug}.ics", name=self.title)

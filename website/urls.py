@@ -30,6 +30,7 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("commentaires/", include("blog.urls")),
 ]
 
 if settings.DEBUG:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -85,13 +86,18 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_tasks",
+    "django_comments_xtd",
+    "django_comments",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
     "django.contrib.staticfiles",
 ]
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -259,3 +265,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Comments (django-comments-xtd)
+# Network members comment on blog posts (blog/comments.py). The library gives the threaded
+# model, flags and template tags; the site's own views (blog/views.py) post, edit and moderate,
+# so its email confirmation, follow-up emails and JavaScript widgets are not used.
+COMMENTS_XTD_MODEL = "blog.comments.BlogComment"
+COMMENTS_XTD_FORM_CLASS = "blog.forms.CommentForm"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # a comment, a reply, a reply to the reply
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")  # oldest conversation first
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_DEFAULT_FOLLOWUP = False
+COMMENTS_XTD_SEND_HTML_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "blog.blogpostpage": {
+        "who_can_post": "users",
+        "allow_flagging": True,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
+# django_comments' own limit, also its column's: changing it would change the library's models.
+COMMENT_MAX_LENGTH = 3000
+RAA_COMMENT_EDIT_MINUTES = 15  # authors edit or delete their comment for this long
+RAA_COMMENT_RATE_LIMIT = 5  # comments per member...
+RAA_COMMENT_RATE_PERIOD = 60  # ...per this many seconds

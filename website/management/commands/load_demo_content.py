@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from blog.demo import build_blog
+from blog.demo import build_blog, build_comments, build_posts
 from knowledge.demo import build_knowledge
 from members.demo import build_accounts
 from website.demo import build_home, build_site_pages
@@ -35,4 +35,6 @@ class Command(BaseCommand):
             if with_accounts:
                 self.stdout.write("Demo accounts (local use only):")
                 build_accounts(self.stdout)
+            build_posts(self.stdout)
+            build_comments(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

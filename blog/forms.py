@@ -1,0 +1,41 @@
+"""The comment form (django-comments-xtd's ``COMMENTS_XTD_FORM_CLASS``): only the text.
+
+No name, email or URL: commenters are logged-in members, signed with their profile's name.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentTextField(forms.CharField):
+    """Text with Unix line ends, so the length counted matches the browser's ``maxlength``."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class CommentForm(forms.Form):
+    """``CommentForm(post)`` or ``CommentForm(post, data=...)``, as django_comments builds it."""
+
+    comment = CommentTextField(
+        label=_("Your comment"),
+        max_length=settings.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Markdown is accepted: **bold**, *italics*, lists, [links](https://…). "
+            "To notify a network member, write @ and their name as the site shows it, in "
+            "square brackets: @[Marie Dupont]."
+        ),
+        error_messages={
+            "required": _("Write your comment before sending it."),
+            "max_length": _(
+                "Your comment is too long: %(limit_value)d characters at most "
+                "(it has %(show_value)d)."
+            ),
+        },
+    )
+
+    def __init__(self, target_object=None, *args, **kwargs):
+        self.target_object = target_object
+        super().__init__(*args, **kwargs)
