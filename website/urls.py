@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from members.views import LoginRedirectView
 from search import views as search_views
+from website import views as website_views
 
 # One way in: Wagtail's own login forms send people to allauth's, which carries the rate
 # limits and two-factor authentication.
@@ -23,6 +24,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("recherche/", search_views.search, name="search"),
+    path("agenda/agenda.ics", website_views.agenda_ics, name="agenda_ics"),
+    path("agenda/<slug:slug>.ics", website_views.event_ics, name="event_ics"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "robots.txt",

@@ -547,3 +547,20 @@ def test_agenda_pages_pass_axe_keep_to_the_policy_and_reflow(browser, demo_site_
         f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]
     ]
     assert violations == []
+
+
+def test_the_feed_and_each_event_are_also_at_their_ics_addresses(client, demo_tree):
+    from icalendar import Calendar
+
+    from website.models import EventPage
+
+    feed = client.get("/agenda/agenda.ics")
+    event = EventPage.objects.live().first()
+    single = client.get(f"/agenda/{event.slug}.ics")
+
+    assert feed.status_code == HTTPStatus.OK
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == EventPage.objects.live().count()
+    assert single.status_code == HTTPStatus.FOUND
+    assert single["Location"] == f"/agenda/{event.slug}/calendrier/"
+    assert client.get("/agenda/inconnu.ics").status_code == HTTPStatus.NOT_FOUND
