@@ -79,3 +79,30 @@ def user(db):
     from members.tests.factories import UserFactory
 
     return UserFactory()
+
+
+@pytest.fixture
+def blog(home_page):
+    """The blog index at /blog/."""
+    from blog.tests.factories import BlogIndexPageFactory
+
+    return BlogIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def pessac(home_page):
+    """The structures directory with one structure, Pessac, at /structures/pessac/."""
+    from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
+
+    directory = StructureIndexPageFactory(parent=home_page)
+    return StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
+
+
+@pytest.fixture
+def lessons(home_page):
+    """The lessons learned index at /enseignements/."""
+    from knowledge.models import LessonIndexPage
+
+    return home_page.add_child(
+        instance=LessonIndexPage(title="Enseignements", slug="enseignements")
+    )

@@ -7,24 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import BlogPostPage
-from blog.tests.factories import BlogCategoryFactory, BlogIndexPageFactory, BlogPostPageFactory
-from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
+from blog.tests.factories import BlogCategoryFactory, BlogPostPageFactory
 from members.models import User
 from members.permissions import restrict_to_members
 from members.tests.factories import UserFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def blog(home_page):
-    return BlogIndexPageFactory(parent=home_page)
-
-
-@pytest.fixture
-def pessac(home_page):
-    directory = StructureIndexPageFactory(parent=home_page)
-    return StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
 
 
 def post(blog, **kwargs):

@@ -18,7 +18,7 @@ from wagtail.models import PageViewRestriction
 
 from blog.comments import BlogComment, comments_since
 from blog.demo import build_comments
-from blog.tests.factories import BlogCommentFactory, BlogIndexPageFactory, BlogPostPageFactory
+from blog.tests.factories import BlogCommentFactory, BlogPostPageFactory
 from members.models import User
 from members.permissions import restrict_to_members
 from members.tests.factories import UserFactory
@@ -30,11 +30,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def blog(home_page):
-    return BlogIndexPageFactory(parent=home_page)
 
 
 @pytest.fixture

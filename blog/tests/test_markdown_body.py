@@ -4,13 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from blog.models import POST_BODY_MAX_LENGTH, BlogPostPage
-from blog.tests.factories import BlogIndexPageFactory, BlogPostPageFactory
+from blog.tests.factories import BlogPostPageFactory
 from website.tests.test_markdown import dangers
-
-
-@pytest.fixture
-def blog(home_page):
-    return BlogIndexPageFactory(parent=home_page)
 
 
 def test_the_body_is_rendered_when_saved_not_on_each_view(client, blog):

@@ -17,9 +17,7 @@ from django.utils.text import capfirst, slugify
 from wagtail.models import PageViewRestriction
 
 from blog.models import BlogPostPage
-from blog.tests.factories import BlogCategoryFactory, BlogCommentFactory, BlogIndexPageFactory
-from knowledge.models import LessonIndexPage
-from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
+from blog.tests.factories import BlogCategoryFactory, BlogCommentFactory
 from members.follows import Follow, target_label
 from members.models import User
 from members.notifications import send_digests
@@ -31,11 +29,6 @@ LONG_AGO = timedelta(days=3)
 
 
 @pytest.fixture
-def blog(home_page):
-    return BlogIndexPageFactory(parent=home_page)
-
-
-@pytest.fixture
 def network_life(db):
     return BlogCategoryFactory(name="Vie du réseau", slug="vie-du-reseau")
 
@@ -43,19 +36,6 @@ def network_life(db):
 @pytest.fixture
 def feedback(db):
     return BlogCategoryFactory(name="Retour d'expérience", slug="retour-d-experience")
-
-
-@pytest.fixture
-def pessac(home_page):
-    directory = StructureIndexPageFactory(parent=home_page)
-    return StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
-
-
-@pytest.fixture
-def lessons(home_page):
-    return home_page.add_child(
-        instance=LessonIndexPage(title="Enseignements", slug="enseignements")
-    )
 
 
 def approved(**kwargs):

@@ -10,9 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from blog.tests.factories import BlogCategoryFactory, BlogIndexPageFactory
-from knowledge.models import LessonIndexPage, ResourceIndexPage
-from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
+from blog.tests.factories import BlogCategoryFactory
+from knowledge.models import ResourceIndexPage
 from members import follows as follows_module
 from members.follows import Follow, unsubscribe_token
 from members.models import User
@@ -23,26 +22,8 @@ FOLLOWS_URL = "/membres/moi/abonnements/"
 
 
 @pytest.fixture
-def blog(home_page):
-    return BlogIndexPageFactory(parent=home_page)
-
-
-@pytest.fixture
 def category(db):
     return BlogCategoryFactory(name="Vie du réseau", slug="vie-du-reseau")
-
-
-@pytest.fixture
-def pessac(home_page):
-    directory = StructureIndexPageFactory(parent=home_page)
-    return StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
-
-
-@pytest.fixture
-def lessons(home_page):
-    return home_page.add_child(
-        instance=LessonIndexPage(title="Enseignements", slug="enseignements")
-    )
 
 
 @pytest.fixture
