@@ -13,7 +13,22 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
 
 
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "live_server" in fixtures
+        or "transactional_db" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Transactional tests flush the database: they run last. pytest-django sorts them so, but
+    # pytest's own grouping of session-parametrised fixtures (Playwright's browser) runs after
+    # it and can pull other tests behind them. Sort again, stably, once everyone is done.
+    items.sort(key=is_transactional)
     if HAS_CHROMIUM:
         return
     skip = pytest.mark.skip(reason=f"Chromium is not installed ({CHROMIUM}): browser test skipped")

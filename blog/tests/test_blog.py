@@ -37,13 +37,13 @@ def test_index_lists_posts_newest_first_ten_per_page(client, blog):
 
 
 @pytest.mark.parametrize(
-    ("page", "expected"), [("abc", "Article 11"), ("99", "Article 01"), ("-3", "Article 01")]
+    ("number", "expected"), [("abc", "Article 11"), ("99", "Article 01"), ("-3", "Article 01")]
 )
-def test_a_page_number_that_is_not_one_gives_the_nearest_page(client, blog, page, expected):
+def test_a_page_number_that_is_not_one_gives_the_nearest_page(client, blog, number, expected):
     for n in range(12):
         post(blog, title=f"Article {n:02d}", date=datetime.date(2010, 1, 1 + n))
 
-    response = client.get("/blog/", {"page": page})
+    response = client.get("/blog/", {"page": number})
 
     assert response.status_code == HTTPStatus.OK
     assert expected in titles(response.content.decode())
