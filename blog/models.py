@@ -291,6 +291,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
             self.posts(request).filter(structure=structure),
             _("Structure: %(name)s") % {"name": structure.title},
             feeds,
+            follow_target=structure,
         )
 
     @path("auteur/<int:pk>/")

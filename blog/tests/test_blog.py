@@ -267,3 +267,16 @@ def test_post_page_queries_do_not_grow_with_tags_and_related_posts(client, blog,
     many = queries(client, current.url)
 
     assert many == few
+
+
+def test_filtered_listings_offer_to_follow_what_they_filter(client, blog, pessac):
+    BlogCategoryFactory(slug="evenements", name="Événements")
+    client.force_login(UserFactory(status=User.Status.APPROVED))
+
+    def kind(url):
+        html = client.get(url).content.decode()
+        return html.split('name="kind" value="')[1].split('"')[0]
+
+    assert kind("/blog/") == "blog"
+    assert kind("/blog/categorie/evenements/") == "category"
+    assert kind("/blog/structure/pessac/") == "structure"
