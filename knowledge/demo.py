@@ -7,46 +7,46 @@ from .vocabularies import Departement, StructureType
 
 # Names, types and départements come from the programme document; nothing else is asserted.
 STRUCTURES = [
-    ("gujan-mestras", "Gujan-Mestras", StructureType.COMMUNE, Departement.GIRONDE),
-    ("le-haillan", "Le Haillan", StructureType.COMMUNE, Departement.GIRONDE),
-    ("mont-de-marsan", "Mont-de-Marsan", StructureType.COMMUNE, Departement.LANDES),
-    ("pessac", "Pessac", StructureType.COMMUNE, Departement.GIRONDE),
+    ("gujan-mestras", "Gujan-Mestras", "commune", "33"),
+    ("le-haillan", "Le Haillan", "commune", "33"),
+    ("mont-de-marsan", "Mont-de-Marsan", "commune", "40"),
+    ("pessac", "Pessac", "commune", "33"),
     (
         "cc-estuaire",
         "Communauté de communes de l'Estuaire",
-        StructureType.COMMUNAUTE_DE_COMMUNES,
-        Departement.GIRONDE,
+        "communaute-de-communes",
+        "33",
     ),
     (
         "cc-montfort-en-chalosse",
         "Communauté de communes de Montfort-en-Chalosse",
-        StructureType.COMMUNAUTE_DE_COMMUNES,
-        Departement.LANDES,
+        "communaute-de-communes",
+        "40",
     ),
     (
         "cc-pays-de-coutras",
         "Communauté de communes du Pays de Coutras",
-        StructureType.COMMUNAUTE_DE_COMMUNES,
-        Departement.GIRONDE,
+        "communaute-de-communes",
+        "33",
     ),
     (
         "cobas",
         "COBAS (Communauté d'agglomération du Bassin d'Arcachon Sud)",
-        StructureType.COMMUNAUTE_AGGLOMERATION,
-        Departement.GIRONDE,
+        "communaute-agglomeration",
+        "33",
     ),
-    ("grand-dax", "Grand Dax", StructureType.COMMUNAUTE_AGGLOMERATION, Departement.LANDES),
+    ("grand-dax", "Grand Dax", "communaute-agglomeration", "40"),
     (
         "pays-coeur-entre-deux-mers",
         "Pays Cœur Entre-deux-Mers",
-        StructureType.PAYS,
-        Departement.GIRONDE,
+        "pays",
+        "33",
     ),
     (
         "sdis-24",
         "SDIS 24 (Service départemental d'incendie et de secours de la Dordogne)",
-        StructureType.ETABLISSEMENT_PUBLIC,
-        Departement.DORDOGNE,
+        "etablissement-public",
+        "24",
     ),
 ]
 
@@ -78,8 +78,8 @@ def build_knowledge(home, stdout):
             StructurePage,
             slug,
             title=name,
-            structure_type=structure_type,
-            departement=departement,
+            structure_type=StructureType.objects.get(slug=structure_type),
+            departement=Departement.objects.get(code=departement),
             body=STRUCTURE_BODY.format(name=name),
         )
         created += was_created

@@ -53,6 +53,19 @@ COORDINATOR_MODEL_PERMISSIONS = [
     ("members", "change_structureteam"),
     ("members", "view_invitation"),
     ("members", "delete_invitation"),
+    *[
+        ("knowledge", f"{action}_{model}")
+        for model in [
+            "structuretype",
+            "departement",
+            "territorycontext",
+            "sustainabilitycommitment",
+            "purchasingorganisation",
+            "sector",
+            "theme",
+        ]
+        for action in ["add", "change", "delete", "view"]
+    ],
 ]
 
 

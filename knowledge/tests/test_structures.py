@@ -5,13 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
-from knowledge.vocabularies import Departement, StructureType
-
-
-@pytest.fixture
-def directory(home_page):
-    return StructureIndexPageFactory(parent=home_page)
+from knowledge.tests.factories import (
+    DepartementFactory,
+    StructurePageFactory,
+    StructureTypeFactory,
+)
 
 
 def queries_for(client, url):
@@ -39,8 +37,10 @@ def test_structure_page_shows_its_type_and_departement_in_french(client, directo
         parent=directory,
         title="SDIS 24",
         slug="sdis-24",
-        structure_type=StructureType.ETABLISSEMENT_PUBLIC,
-        departement=Departement.DORDOGNE,
+        structure_type=StructureTypeFactory(
+            slug="etablissement-public", name="Établissement public"
+        ),
+        departement=DepartementFactory(code="24", slug="dordogne", name="Dordogne"),
     )
 
     html = client.get("/structures/sdis-24/").content.decode()

@@ -1,0 +1,539 @@
+"""A selected structure's experience page: profile, journey, commitments, diagnostic, plan."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from knowledge.blocks import IndicatorsBlock, indicator_progress
+from knowledge.vocabularies import (
+    ActionStatus,
+    Departement,
+    DiagnosticKind,
+    JourneyStep,
+    ProgrammeCommitment,
+    PurchasingOrganisation,
+    SectionVisibility,
+    Sector,
+    SizeBand,
+    StepStatus,
+    StructureType,
+    SustainabilityCommitment,
+    TerritoryContext,
+    Theme,
+)
+from website.markdown import plain_text, render_markdown
+
+# The sections a structure shows, each public or members-only, each maybe illustrative.
+SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
+
+
+def visibility_field(default):
+    return models.CharField(
+        _("who can read this section"),
+        max_length=10,
+        choices=SectionVisibility.choices,
+        default=default,
+    )
+
+
+def illustrative_field():
+    return models.BooleanField(
+        _("illustrative data"),
+        default=False,
+        help_text=_(
+            "Tick when this section holds example data rather than facts: the page then labels "
+            "it “illustrative data”."
+        ),
+    )
+
+
+class StructurePageQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live structures that anyone may see, in alphabetical order, with their profile."""
+        return (
+            self.live()
+            .public()
+            .order_by("title")
+            .select_related("structure_type", "departement", "context", "purchasing_organisation")
+        )
+
+
+class StructurePageForm(WagtailAdminPageForm):
+    """Checks across the inline lists that a single row cannot see: no step or commitment twice."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.reject_duplicates("journey_stages", "step", _("This step is already in the journey."))
+        self.reject_duplicates(
+            "commitment_records", "commitment", _("This commitment is already in the list.")
+        )
+        return cleaned_data
+
+    def reject_duplicates(self, formset_name, field, message):
+        formset = self.formsets.get(formset_name)
+        if formset is None:
+            return
+        seen = set()
+        for form in formset.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            value = form.cleaned_data.get(field)
+            if not value:
+                continue
+            if value in seen:
+                form.add_error(field, message)
+            seen.add(value)
+
+
+class StructurePage(RoutablePageMixin, Page):
+    """One selected structure: who it is, where it stands and what it shares with the network."""
+
+    # Profile (the steering committee's diversity criteria).
+    structure_type = models.ForeignKey(
+        StructureType,
+        verbose_name=_("type of structure"),
+        on_delete=models.PROTECT,
+        related_name="structures",
+    )
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        related_name="structures",
+    )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Inhabitants served by the structure (for a SDIS, the département's)."),
+    )
+    context = models.ForeignKey(
+        TerritoryContext,
+        verbose_name=_("context"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="structures",
+    )
+    sustainability_commitments = ParentalManyToManyField(
+        SustainabilityCommitment,
+        verbose_name=_("sustainable-development commitments"),
+        blank=True,
+        related_name="structures",
+    )
+    purchasing_organisation = models.ForeignKey(
+        PurchasingOrganisation,
+        verbose_name=_("purchasing organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="structures",
+    )
+    sectors = ParentalManyToManyField(
+        Sector,
+        verbose_name=_("main purchasing sectors"),
+        blank=True,
+        related_name="structures",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("website"), blank=True)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        max_length=400,
+        help_text=_("One or two sentences shown on the structure's card."),
+    )
+    body = RichTextField(
+        _("presentation"),
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+    )
+    profile_is_illustrative = illustrative_field()
+
+    # Coaching journey.
+    journey_visibility = visibility_field(SectionVisibility.PUBLIC)
+    journey_is_illustrative = illustrative_field()
+
+    # Commitments.
+    commitments_visibility = visibility_field(SectionVisibility.PUBLIC)
+    commitments_is_illustrative = illustrative_field()
+
+    # Diagnostic.
+    diagnostic_visibility = visibility_field(SectionVisibility.PUBLIC)
+    diagnostic_is_illustrative = illustrative_field()
+    diagnostic = models.TextField(
+        _("state of play"),
+        blank=True,
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists, links. Shown before obstacles and levers."
+        ),
+    )
+    diagnostic_html = models.TextField(editable=False, blank=True)
+
+    # Action plan.
+    action_plan_visibility = visibility_field(SectionVisibility.PUBLIC)
+    action_plan_is_illustrative = illustrative_field()
+
+    objects = PageManager.from_queryset(StructurePageQuerySet)()
+    base_form_class = StructurePageForm
+
+    parent_page_types = ["knowledge.StructureIndexPage"]
+    subpage_types = []
+
+    profile_panels = [
+        FieldPanel("title"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("structure_type", widget=forms.Select),
+                        FieldPanel("departement", widget=forms.Select),
+                    ]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("population"),
+                        FieldPanel("context", widget=forms.Select),
+                    ]
+                ),
+                FieldPanel("purchasing_organisation", widget=forms.Select),
+                FieldPanel("sustainability_commitments", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("profile_is_illustrative"),
+            ],
+            heading=_("Profile"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("website"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    journey_panels = [
+        HelpPanel(
+            _(
+                "The programme's steps with their planned and actual dates. An actual date "
+                "before the planned one is fine: the step happened early."
+            )
+        ),
+        MultiFieldPanel(
+            [FieldPanel("journey_visibility"), FieldPanel("journey_is_illustrative")],
+            heading=_("Section settings"),
+        ),
+        InlinePanel("journey_stages", heading=_("Steps"), label=_("step")),
+    ]
+    commitments_panels = [
+        MultiFieldPanel(
+            [FieldPanel("commitments_visibility"), FieldPanel("commitments_is_illustrative")],
+            heading=_("Section settings"),
+        ),
+        InlinePanel("commitment_records", heading=_("Commitments"), label=_("commitment")),
+    ]
+    diagnostic_panels = [
+        MultiFieldPanel(
+            [FieldPanel("diagnostic_visibility"), FieldPanel("diagnostic_is_illustrative")],
+            heading=_("Section settings"),
+        ),
+        FieldPanel("diagnostic"),
+        InlinePanel(
+            "diagnostic_items", heading=_("Obstacles and levers"), label=_("obstacle or lever")
+        ),
+    ]
+    action_plan_panels = [
+        MultiFieldPanel(
+            [FieldPanel("action_plan_visibility"), FieldPanel("action_plan_is_illustrative")],
+            heading=_("Section settings"),
+        ),
+        InlinePanel("actions", heading=_("Actions"), label=_("action")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(profile_panels, heading=_("Profile")),
+            ObjectList(journey_panels, heading=_("Journey")),
+            ObjectList(commitments_panels, heading=_("Commitments")),
+            ObjectList(diagnostic_panels, heading=_("Diagnostic")),
+            ObjectList(action_plan_panels, heading=_("Action plan")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("public_sections_text"),
+        index.FilterField("structure_type"),
+        index.FilterField("departement"),
+    ]
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+
+    def save(self, *args, **kwargs):
+        self.diagnostic_html = render_markdown(self.diagnostic)
+        return super().save(*args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        self.diagnostic_html = render_markdown(self.diagnostic)
+        return super().serve_preview(request, mode_name)
+
+    @path("plan-d-actions/<str:file_format>/", name="action_plan_export")
+    def action_plan_export(self, request, file_format):
+        from knowledge.exports import action_plan_response
+
+        return action_plan_response(self, request, file_format)
+
+    @property
+    def size_band(self):
+        return SizeBand.for_population(self.population)
+
+    def get_size_band_display(self):
+        band = self.size_band
+        return SizeBand(band).label if band else ""
+
+    def section_is_public(self, section):
+        return getattr(self, f"{section}_visibility") == SectionVisibility.PUBLIC
+
+    def readable_sections(self, user):
+        """The sections ``user`` may read: all of them for network members."""
+        if user.is_authenticated and user.is_network_member:
+            return set(SECTIONS)
+        return {section for section in SECTIONS if self.section_is_public(section)}
+
+    def public_sections_text(self):
+        """What the search index gets from the sections: the public ones only."""
+        parts = []
+        if self.section_is_public("journey"):
+            parts += [stage.note for stage in self.journey_stages.all()]
+        if self.section_is_public("diagnostic"):
+            parts.append(plain_text(self.diagnostic_html))
+            parts += [item.text for item in self.diagnostic_items.all()]
+        if self.section_is_public("action_plan"):
+            parts += [f"{action.title} {action.description}" for action in self.actions.all()]
+        return "\n".join(part for part in parts if part)
+
+    @cached_property
+    def prefetched(self):
+        """This page with every section's rows fetched in a fixed number of queries."""
+        return (
+            StructurePage.objects.filter(pk=self.pk)
+            .select_related(
+                "structure_type", "departement", "context", "purchasing_organisation", "logo"
+            )
+            .prefetch_related(
+                "sustainability_commitments",
+                "sectors",
+                "journey_stages",
+                Prefetch(
+                    "commitment_records",
+                    queryset=CommitmentRecord.objects.select_related("evidence_document"),
+                ),
+                Prefetch(
+                    "diagnostic_items",
+                    queryset=DiagnosticItem.objects.prefetch_related("themes"),
+                ),
+                Prefetch("actions", queryset=Action.objects.select_related("sector")),
+            )
+            .get()
+        )
+
+
+class JourneyStage(Orderable):
+    """One step of a structure's coaching journey, with its planned and actual dates."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="journey_stages")
+    step = models.CharField(_("step"), max_length=30, choices=JourneyStep.choices)
+    planned_date = models.DateField(_("planned date"), null=True, blank=True)
+    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.UPCOMING
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("step"),
+        FieldRowPanel([FieldPanel("planned_date"), FieldPanel("actual_date")]),
+        FieldPanel("status"),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("journey step")
+        verbose_name_plural = _("journey steps")
+
+    def __str__(self):
+        return self.get_step_display()
+
+    def clean(self):
+        super().clean()
+        if self.status == StepStatus.DONE and self.actual_date is None:
+            raise ValidationError(
+                {"actual_date": _("Give the date the step took place to mark it done.")}
+            )
+
+
+class CommitmentRecord(Orderable):
+    """A mandatory commitment, when the structure met it and the evidence (a document, a link)."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="commitment_records")
+    commitment = models.CharField(
+        _("commitment"), max_length=30, choices=ProgrammeCommitment.choices
+    )
+    date = models.DateField(
+        _("date met"), null=True, blank=True, help_text=_("Leave empty while it is still to do.")
+    )
+    evidence_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("evidence (document)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("e.g. the council's délibération."),
+    )
+    evidence_link = models.URLField(_("evidence (link)"), blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("commitment"),
+        FieldPanel("date"),
+        FieldRowPanel([FieldPanel("evidence_document"), FieldPanel("evidence_link")]),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return self.get_commitment_display()
+
+    @property
+    def is_met(self):
+        return self.date is not None
+
+
+class DiagnosticItem(Orderable, ClusterableModel):
+    """An obstacle (*frein*) or a lever (*levier*) found by the diagnostic, tagged with themes."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="diagnostic_items")
+    kind = models.CharField(_("kind"), max_length=10, choices=DiagnosticKind.choices)
+    text = models.TextField(_("description"), max_length=600)
+    themes = ParentalManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="diagnostic_items"
+    )
+
+    panels = [
+        FieldPanel("kind", widget=forms.RadioSelect),
+        FieldPanel("text"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("obstacle or lever")
+        verbose_name_plural = _("obstacles and levers")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Action(Orderable):
+    """A line of the action plan's follow-up sheet (*fiche de suivi*)."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("purchasing sector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    owner = models.CharField(
+        _("owner"), max_length=120, blank=True, help_text=_("The person or department in charge.")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("From 0 to 100."),
+    )
+    indicators = StreamField(IndicatorsBlock(), blank=True, verbose_name=_("indicators"))
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("sector", widget=forms.Select), FieldPanel("owner")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("due_date")]),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("progress")]),
+        FieldPanel("indicators"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError(
+                {"due_date": _("The due date cannot come before the start date.")}
+            )
+
+    def get_indicators(self):
+        """Each indicator as a dict with its sorted measurements, latest value and progress."""
+        indicators = []
+        for block in self.indicators:
+            value = block.value
+            measurements = sorted(value["measurements"], key=lambda m: m["date"])
+            indicators.append(
+                {
+                    "name": value["name"],
+                    "unit": value["unit"],
+                    "baseline": value["baseline"],
+                    "target": value["target"],
+                    "measurements": measurements,
+                    "latest": measurements[-1] if measurements else None,
+                    "progress": indicator_progress(value),
+                }
+            )
+        return indicators
