@@ -2,6 +2,7 @@
 
 from website.demo import get_or_create_child
 
+from .demo_experience import fill_experience
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
 from .vocabularies import Departement, StructureType
 
@@ -71,9 +72,9 @@ def build_knowledge(home, stdout):
         "territoire, engagement en faveur du développement durable, organisation de la fonction "
         "achat et enjeux d'achat.</p>",
     )
-    created = 0
+    created = filled = 0
     for slug, name, structure_type, departement in STRUCTURES:
-        _, was_created = get_or_create_child(
+        structure, was_created = get_or_create_child(
             directory,
             StructurePage,
             slug,
@@ -83,7 +84,11 @@ def build_knowledge(home, stdout):
             body=STRUCTURE_BODY.format(name=name),
         )
         created += was_created
-    stdout.write(f"Structures ready: /structures/ ({created} created, {len(STRUCTURES)} in all).")
+        filled += fill_experience(structure)
+    stdout.write(
+        f"Structures ready: /structures/ ({created} created, {filled} given illustrative "
+        f"journeys and action plans, {len(STRUCTURES)} in all)."
+    )
 
     get_or_create_child(
         home,

@@ -5,8 +5,12 @@ from django.utils import timezone
 
 from knowledge.models import StructurePage
 
-from .models import Membership, User
+from .models import Membership, StructureTeam, User
 from .permissions import make_coordinator
+
+# Teams that publish their structure page without waiting for a coordinator, so that the demo
+# shows a referent's update on the page and the dashboard at once.
+DIRECT_PUBLISHING = {"pessac"}
 
 # (email, password, first name, last name, job title, role, structure slug)
 DEMO_ACCOUNTS = [
@@ -66,6 +70,11 @@ def build_accounts(stdout):
             if not user.structure_id:
                 user.structure = structure
                 user.save()
+            if structure_slug in DIRECT_PUBLISHING:
+                team = StructureTeam.objects.get(structure=structure)
+                if not team.direct_publishing:
+                    team.direct_publishing = True
+                    team.save()
         label = {"coordinator": "coordination", "member": "membre du réseau"}.get(role) or str(
             Membership.Role(role).label
         )
