@@ -1,0 +1,143 @@
+"""Small server-side SVG charts: the geometry is computed here, the templates draw it.
+
+``knowledge/includes/chart_bars.html`` and ``chart_matrix.html`` turn these plain dicts into
+inline SVG, so the charts need no script and no style attribute (the page runs under a strict
+Content-Security-Policy). Colours come from CSS classes in ``knowledge/css/dashboard.css``; every
+value is also written as text, so nothing relies on colour alone.
+"""
+
+from django.utils.translation import gettext
+
+# Horizontal bar chart, in SVG user units.
+BAR_LABEL_WIDTH = 210  # row labels, right-aligned against the bars
+BAR_X = 220
+BAR_AREA = 330  # length of a full bar (the maximum)
+BAR_CHART_WIDTH = 640
+BAR_ROW = 30
+BAR_HEIGHT = 18
+BAR_TOP = 30  # room for the tick labels
+BAR_BOTTOM = 8
+
+# Status matrix.
+MATRIX_LABEL_WIDTH = 210
+MATRIX_X = 220
+MATRIX_CELL = 32
+MATRIX_GAP = 6
+MATRIX_TOP = 30  # room for the column numbers
+
+LABEL_LENGTH = 30
+
+
+def shorten(text, limit=LABEL_LENGTH):
+    """``text`` cut to ``limit`` characters with an ellipsis: SVG text does not wrap."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def percent(value):
+    """``62 %`` in French, ``62%`` in English; an en dash when there is no value."""
+    if value is None:
+        return "–"
+    return gettext("%(value)s%%") % {"value": value}
+
+
+def mean(values):
+    """Arithmetic mean of whole numbers, rounded half up to a whole number; ``None`` if empty."""
+    values = list(values)
+    if not values:
+        return None
+    return (2 * sum(values) + len(values)) // (2 * len(values))
+
+
+def bar_chart(items, maximum=100, ticks=None, tick_text=percent):
+    """Geometry of a horizontal bar chart.
+
+    ``items`` are dicts with ``label`` (drawn shortened; the full text goes in the row's
+    ``<title>``), ``value`` (``None`` draws no bar) and ``value_text`` (written after the bar).
+    ``ticks`` are the values marked on the axis (quarters of ``maximum`` by default).
+    """
+    if ticks is None:
+        ticks = [maximum * quarter // 4 for quarter in range(5)]
+    rows = []
+    for index, item in enumerate(items):
+        value = item["value"]
+        top = BAR_TOP + index * BAR_ROW
+        length = 0 if not value else round(BAR_AREA * min(value, maximum) / maximum, 1)
+        rows.append(
+            {
+                "label": shorten(item["label"]),
+                "full_label": str(item["label"]),
+                "value_text": item["value_text"],
+                "y": top + (BAR_ROW - BAR_HEIGHT) // 2,
+                "text_y": top + BAR_ROW // 2 + 5,
+                "bar_width": length,
+                "value_x": BAR_X + length + 6,
+                "has_bar": bool(length),
+            }
+        )
+    height = BAR_TOP + len(rows) * BAR_ROW + BAR_BOTTOM
+    return {
+        "width": BAR_CHART_WIDTH,
+        "height": height,
+        "label_x": BAR_LABEL_WIDTH,
+        "bar_x": BAR_X,
+        "bar_area": BAR_AREA,
+        "bar_height": BAR_HEIGHT,
+        "axis_top": BAR_TOP - 6,
+        "axis_bottom": height - BAR_BOTTOM,
+        "ticks": [
+            {"x": round(BAR_X + BAR_AREA * tick / maximum, 1), "text": tick_text(tick)}
+            for tick in ticks
+        ],
+        "rows": rows,
+    }
+
+
+def matrix_chart(rows, column_count):
+    """Geometry of a grid of status cells: one row per item, one column per step.
+
+    ``rows`` are dicts with ``label`` and ``cells``, each cell a dict with ``status`` (a CSS
+    modifier), ``symbol`` (the text drawn in the cell) and ``text`` (the cell's ``<title>``).
+    Columns are headed by their number, 1 to ``column_count``.
+    """
+    pitch = MATRIX_CELL + MATRIX_GAP
+    drawn = []
+    for row_index, row in enumerate(rows):
+        top = MATRIX_TOP + row_index * pitch
+        drawn.append(
+            {
+                "label": shorten(row["label"]),
+                "full_label": str(row["label"]),
+                "text_y": top + MATRIX_CELL // 2 + 5,
+                "cells": [
+                    {
+                        **cell,
+                        "x": MATRIX_X + column * pitch,
+                        "y": top,
+                        "text_x": MATRIX_X + column * pitch + MATRIX_CELL // 2,
+                        "text_y": top + MATRIX_CELL // 2 + 6,
+                    }
+                    for column, cell in enumerate(row["cells"])
+                ],
+            }
+        )
+    return {
+        "width": MATRIX_X + column_count * pitch,
+        "height": MATRIX_TOP + len(rows) * pitch,
+        "label_x": MATRIX_LABEL_WIDTH,
+        "cell": MATRIX_CELL,
+        "columns": [
+            {"number": number, "x": MATRIX_X + (number - 1) * pitch + MATRIX_CELL // 2}
+            for number in range(1, column_count + 1)
+        ],
+        "column_y": MATRIX_TOP - 10,
+        "rows": drawn,
+    }
+
+
+def progress_bar(value, width=120, height=12):
+    """Geometry of a small decorative bar for a percentage shown as text beside it."""
+    length = 0 if not value else round(width * min(value, 100) / 100, 1)
+    return {"width": width, "height": height, "length": length}
