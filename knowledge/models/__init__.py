@@ -11,13 +11,8 @@ from knowledge.vocabularies import (
 )
 
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
-from .structures import (
-    Action,
-    CommitmentRecord,
-    DiagnosticItem,
-    JourneyStage,
-    StructurePage,
-)
+from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
+from .structures import StructurePage
 
 __all__ = [
     "Action",

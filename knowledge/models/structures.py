@@ -1,14 +1,13 @@
 """A selected structure's experience page: profile, journey, commitments, diagnostic, plan."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
@@ -20,12 +19,14 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    Page,
+    PageManager,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from knowledge.blocks import IndicatorsBlock, indicator_progress
 from knowledge.vocabularies import (
     ActionStatus,
     Departement,
@@ -36,13 +37,14 @@ from knowledge.vocabularies import (
     SectionVisibility,
     Sector,
     SizeBand,
-    StepStatus,
     StructureType,
     SustainabilityCommitment,
     TerritoryContext,
-    Theme,
 )
 from website.markdown import plain_text, render_markdown
+from website.visibility import unreadable_collection_ids, visible_to
+
+from .sections import Action, CommitmentRecord, DiagnosticItem
 
 # The sections a structure shows, each public or members-only, each maybe illustrative.
 SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
@@ -300,7 +302,12 @@ class StructurePage(RoutablePageMixin, Page):
 
     def save(self, *args, **kwargs):
         self.diagnostic_html = render_markdown(self.diagnostic)
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None and self.live:
+            # The search signal indexed the page before its rows (journey, diagnostic items,
+            # actions) were written: index it again now that ``public_sections_text`` sees them.
+            index.insert_or_update_object(self)
+        return result
 
     def serve_preview(self, request, mode_name):
         self.diagnostic_html = render_markdown(self.diagnostic)
@@ -328,6 +335,154 @@ class StructurePage(RoutablePageMixin, Page):
         if user.is_authenticated and user.is_network_member:
             return set(SECTIONS)
         return {section for section in SECTIONS if self.section_is_public(section)}
+
+    # Each section's heading and its anchor on the page (French, as the site's slugs).
+    SECTION_HEADINGS = {
+        "journey": (_("Coaching journey"), "parcours"),
+        "commitments": (_("Commitments"), "engagements"),
+        "diagnostic": (_("Diagnostic"), "diagnostic"),
+        "action_plan": (_("Action plan"), "plan-d-actions"),
+    }
+
+    def get_context(self, request, *args, **kwargs):
+        """The profile, the team, each section as the reader may see it, the latest posts.
+
+        A section the reader may not read comes without its rows: nothing of it can reach the
+        HTML. The number of queries does not depend on the amount of content: the sections
+        come from ``prefetched`` (in a preview, from this unsaved instance and its form data).
+        """
+        context = super().get_context(request, *args, **kwargs)
+        structure = self if getattr(request, "is_preview", False) else self.prefetched
+        user = request.user
+        readable = self.readable_sections(user)
+        builders = {
+            "journey": structure.get_journey,
+            "commitments": lambda: structure.get_commitments(request),
+            "diagnostic": structure.get_diagnostic,
+            "action_plan": structure.get_action_plan,
+        }
+        sections = []
+        for name in SECTIONS:
+            heading, anchor = self.SECTION_HEADINGS[name]
+            section = {
+                "name": name,
+                "heading": heading,
+                "anchor": anchor,
+                "readable": name in readable,
+                "illustrative": getattr(structure, f"{name}_is_illustrative"),
+                "template": f"knowledge/includes/structure_{name}.html",
+            }
+            if section["readable"]:
+                section.update(builders[name]())
+            sections.append(section)
+        latest_posts = self.get_latest_posts(request)
+        context.update(
+            structure=structure,
+            sections=sections,
+            team=self.get_team(user.is_authenticated and user.is_network_member),
+            latest_posts=latest_posts,
+            blog=latest_posts and apps.get_model("blog", "BlogIndexPage").objects.live().first(),
+        )
+        return context
+
+    def get_population_display(self):
+        """The population with French digit grouping (12 345), or an empty string."""
+        if self.population is None:
+            return ""
+        return number_format(self.population, force_grouping=True)
+
+    def get_team(self, reader_is_member):
+        """The referents and the project team that the reader may see, and how many others.
+
+        Only approved, active accounts are listed. A network member sees them all; anyone else
+        sees the public profiles only, as ``User.can_see_profile_of`` and the profile page
+        decide for approved accounts (computed here once, not one query per person).
+        """
+        if self.pk is None:  # the preview of a page not saved yet
+            return {"roles": [], "hidden_count": 0}
+        Membership = self.memberships.model
+        User = Membership._meta.get_field("user").related_model
+        memberships = self.memberships.filter(
+            user__is_active=True, user__status=User.Status.APPROVED
+        ).select_related("user")
+        roles = {
+            Membership.Role.ELECTED_REFERENT: [],
+            Membership.Role.STAFF_REFERENT: [],
+            Membership.Role.TEAM: [],
+        }
+        hidden_count = 0
+        for membership in memberships:
+            person = membership.user
+            if reader_is_member or person.profile_visibility == User.Visibility.PUBLIC:
+                roles.setdefault(membership.role, []).append(person)
+            else:
+                hidden_count += 1
+        return {
+            "roles": [
+                {"role": role, "people": sorted(people, key=lambda person: str(person.name))}
+                for role, people in roles.items()
+                if people
+            ],
+            "hidden_count": hidden_count,
+        }
+
+    def get_latest_posts(self, request, limit=3):
+        """The newest live blog posts about this structure that the reader may see."""
+        if self.pk is None:
+            return []
+        posts = visible_to(self.blog_posts.live(), request)
+        return list(posts.order_by("-date", "-first_published_at", "-pk")[:limit])
+
+    def get_journey(self):
+        """Every step of the programme, in the programme's order, with this structure's stage
+        for it (None when the step is not scheduled)."""
+        stages = {stage.step: stage for stage in self.journey_stages.all()}
+        steps = [{"label": step.label, "stage": stages.get(step)} for step in JourneyStep]
+        return {"steps": steps, "scheduled": bool(stages)}
+
+    def get_commitments(self, request):
+        """The programme's seven commitments, each with this structure's record or None.
+
+        An evidence document in a collection the reader may not open is left out, so neither
+        its title nor its address leaks.
+        """
+        records = {record.commitment: record for record in self.commitment_records.all()}
+        hidden = set()
+        if any(record.evidence_document_id for record in records.values()):
+            hidden = unreadable_collection_ids(request)
+        commitments = []
+        for commitment in ProgrammeCommitment:
+            record = records.get(commitment)
+            document = record.evidence_document if record else None
+            if document is not None and document.collection_id in hidden:
+                document = None
+            commitments.append({"label": commitment.label, "record": record, "document": document})
+        met_count = sum(1 for item in commitments if item["record"] and item["record"].is_met)
+        return {"commitments": commitments, "met_count": met_count}
+
+    def get_diagnostic(self):
+        items = list(self.diagnostic_items.all())
+        return {
+            "html": self.diagnostic_html,
+            "obstacles": [item for item in items if item.kind == DiagnosticKind.OBSTACLE],
+            "levers": [item for item in items if item.kind == DiagnosticKind.LEVER],
+        }
+
+    def get_action_plan(self):
+        """The actions with their indicators, and the plan's summary figures.
+
+        The average progress leaves abandoned actions out: they no longer count in the plan.
+        """
+        actions = list(self.actions.all())
+        current = [action for action in actions if action.status != ActionStatus.ABANDONED]
+        average = round(sum(a.progress for a in current) / len(current)) if current else None
+        return {
+            "actions": [
+                {"action": action, "indicators": action.get_indicators()} for action in actions
+            ],
+            "done_count": sum(1 for action in actions if action.status == ActionStatus.DONE),
+            "average_progress": average,
+        }
 
     def public_sections_text(self):
         """What the search index gets from the sections: the public ones only."""
@@ -365,175 +520,3 @@ class StructurePage(RoutablePageMixin, Page):
             )
             .get()
         )
-
-
-class JourneyStage(Orderable):
-    """One step of a structure's coaching journey, with its planned and actual dates."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="journey_stages")
-    step = models.CharField(_("step"), max_length=30, choices=JourneyStep.choices)
-    planned_date = models.DateField(_("planned date"), null=True, blank=True)
-    actual_date = models.DateField(_("actual date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.UPCOMING
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    panels = [
-        FieldPanel("step"),
-        FieldRowPanel([FieldPanel("planned_date"), FieldPanel("actual_date")]),
-        FieldPanel("status"),
-        FieldPanel("note"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("journey step")
-        verbose_name_plural = _("journey steps")
-
-    def __str__(self):
-        return self.get_step_display()
-
-    def clean(self):
-        super().clean()
-        if self.status == StepStatus.DONE and self.actual_date is None:
-            raise ValidationError(
-                {"actual_date": _("Give the date the step took place to mark it done.")}
-            )
-
-
-class CommitmentRecord(Orderable):
-    """A mandatory commitment, when the structure met it and the evidence (a document, a link)."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="commitment_records")
-    commitment = models.CharField(
-        _("commitment"), max_length=30, choices=ProgrammeCommitment.choices
-    )
-    date = models.DateField(
-        _("date met"), null=True, blank=True, help_text=_("Leave empty while it is still to do.")
-    )
-    evidence_document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("evidence (document)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("e.g. the council's délibération."),
-    )
-    evidence_link = models.URLField(_("evidence (link)"), blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    panels = [
-        FieldPanel("commitment"),
-        FieldPanel("date"),
-        FieldRowPanel([FieldPanel("evidence_document"), FieldPanel("evidence_link")]),
-        FieldPanel("note"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("commitment")
-        verbose_name_plural = _("commitments")
-
-    def __str__(self):
-        return self.get_commitment_display()
-
-    @property
-    def is_met(self):
-        return self.date is not None
-
-
-class DiagnosticItem(Orderable, ClusterableModel):
-    """An obstacle (*frein*) or a lever (*levier*) found by the diagnostic, tagged with themes."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="diagnostic_items")
-    kind = models.CharField(_("kind"), max_length=10, choices=DiagnosticKind.choices)
-    text = models.TextField(_("description"), max_length=600)
-    themes = ParentalManyToManyField(
-        Theme, verbose_name=_("themes"), blank=True, related_name="diagnostic_items"
-    )
-
-    panels = [
-        FieldPanel("kind", widget=forms.RadioSelect),
-        FieldPanel("text"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("obstacle or lever")
-        verbose_name_plural = _("obstacles and levers")
-
-    def __str__(self):
-        return self.text[:60]
-
-
-class Action(Orderable):
-    """A line of the action plan's follow-up sheet (*fiche de suivi*)."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("action"), max_length=200)
-    description = models.TextField(_("description"), blank=True, max_length=1000)
-    sector = models.ForeignKey(
-        Sector,
-        verbose_name=_("purchasing sector"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="actions",
-    )
-    owner = models.CharField(
-        _("owner"), max_length=120, blank=True, help_text=_("The person or department in charge.")
-    )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("progress (%)"),
-        default=0,
-        validators=[MaxValueValidator(100)],
-        help_text=_("From 0 to 100."),
-    )
-    indicators = StreamField(IndicatorsBlock(), blank=True, verbose_name=_("indicators"))
-
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("description"),
-        FieldRowPanel([FieldPanel("sector", widget=forms.Select), FieldPanel("owner")]),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("due_date")]),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("progress")]),
-        FieldPanel("indicators"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
-
-    def __str__(self):
-        return self.title
-
-    def clean(self):
-        super().clean()
-        if self.start_date and self.due_date and self.due_date < self.start_date:
-            raise ValidationError(
-                {"due_date": _("The due date cannot come before the start date.")}
-            )
-
-    def get_indicators(self):
-        """Each indicator as a dict with its sorted measurements, latest value and progress."""
-        indicators = []
-        for block in self.indicators:
-            value = block.value
-            measurements = sorted(value["measurements"], key=lambda m: m["date"])
-            indicators.append(
-                {
-                    "name": value["name"],
-                    "unit": value["unit"],
-                    "baseline": value["baseline"],
-                    "target": value["target"],
-                    "measurements": measurements,
-                    "latest": measurements[-1] if measurements else None,
-                    "progress": indicator_progress(value),
-                }
-            )
-        return indicators

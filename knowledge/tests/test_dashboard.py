@@ -471,3 +471,11 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_structures(member_clie
     many = queries_for(member_client)
 
     assert many == few
+
+
+def test_the_directory_links_members_to_the_dashboard_and_visitors_not(client, directory):
+    assert "/structures/tableau-de-bord/" not in client.get("/structures/").content.decode()
+
+    client.force_login(UserFactory(status=User.Status.APPROVED))
+
+    assert "/structures/tableau-de-bord/" in client.get("/structures/").content.decode()

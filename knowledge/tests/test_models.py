@@ -16,7 +16,7 @@ from knowledge.models import (
     TerritoryContext,
     Theme,
 )
-from knowledge.vocabularies import JourneyStep, SizeBand, StepStatus
+from knowledge.vocabularies import ActionStatus, JourneyStep, SizeBand, StepStatus
 
 
 def messages(error):
@@ -171,3 +171,11 @@ def test_decimal_indicator_values_keep_their_precision():
     )
 
     assert value["measurements"][0]["value"] == Decimal("12.75")
+
+
+def test_a_done_action_counts_as_complete():
+    action = Action(title="Papier recyclé", status=ActionStatus.DONE, progress=60)
+
+    action.clean()
+
+    assert action.progress == 100

@@ -1,0 +1,34 @@
+"""Site search finds what a structure shares publicly, never its members-only sections."""
+
+import pytest
+
+from knowledge.models import Action, DiagnosticItem
+from knowledge.vocabularies import DiagnosticKind, SectionVisibility
+from members.models import User
+from members.tests.factories import UserFactory
+
+
+def share(structure, visibility):
+    structure.diagnostic = "Les achats de **mobilier** passent par un groupement."
+    structure.diagnostic_items = [
+        DiagnosticItem(kind=DiagnosticKind.OBSTACLE, text="Offre de compostage méconnue.")
+    ]
+    structure.actions = [Action(title="Acheter des composteurs collectifs")]
+    structure.diagnostic_visibility = visibility
+    structure.action_plan_visibility = visibility
+    structure.save_revision().publish()
+
+
+@pytest.mark.parametrize("word", ["mobilier", "compostage", "composteurs"])
+def test_public_sections_are_found_by_site_search(client, pessac, word):
+    share(pessac, SectionVisibility.PUBLIC)
+
+    assert "/structures/pessac/" in client.get("/recherche/", {"q": word}).content.decode()
+
+
+@pytest.mark.parametrize("word", ["mobilier", "compostage", "composteurs"])
+def test_members_only_sections_never_reach_the_search_index(client, pessac, word):
+    share(pessac, SectionVisibility.MEMBERS)
+    client.force_login(UserFactory(status=User.Status.PENDING))
+
+    assert "/structures/pessac/" not in client.get("/recherche/", {"q": word}).content.decode()
