@@ -97,6 +97,37 @@ def user(db):
 
 
 @pytest.fixture
+def member(db):
+    """An approved network member."""
+    from members.models import User
+    from members.tests.factories import UserFactory
+
+    return UserFactory(status=User.Status.APPROVED)
+
+
+@pytest.fixture
+def pending_user(db):
+    """A signed-up account a coordinator has not approved yet."""
+    from members.models import User
+    from members.tests.factories import UserFactory
+
+    return UserFactory(status=User.Status.PENDING)
+
+
+@pytest.fixture
+def coordinator(db):
+    """An approved account in the coordinators' group."""
+    from django.contrib.auth.models import Group
+
+    from members.models import User
+    from members.tests.factories import UserFactory
+
+    user = UserFactory(status=User.Status.APPROVED)
+    user.groups.add(Group.objects.get(name="Coordination"))
+    return user
+
+
+@pytest.fixture
 def blog(home_page):
     """The blog index at /blog/."""
     from blog.tests.factories import BlogIndexPageFactory

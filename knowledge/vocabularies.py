@@ -8,6 +8,7 @@ as ``TextChoices`` because the dashboard compares every structure against them.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 
 
@@ -186,10 +187,12 @@ class DiagnosticKind(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "prevue", _("planned")
-    IN_PROGRESS = "en-cours", _("in progress")
-    DONE = "realisee", _("done")
-    ABANDONED = "abandonnee", _("abandoned")
+    # An action is feminine in French (prévue, réalisée): its own context keeps it apart
+    # from a journey step's "done" (terminé).
+    PLANNED = "prevue", pgettext_lazy("action status", "planned")
+    IN_PROGRESS = "en-cours", pgettext_lazy("action status", "in progress")
+    DONE = "realisee", pgettext_lazy("action status", "done")
+    ABANDONED = "abandonnee", pgettext_lazy("action status", "abandoned")
 
 
 class SectionVisibility(models.TextChoices):

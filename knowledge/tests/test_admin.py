@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
 
 from knowledge.tests.factories import ActionFactory, StructurePageFactory
 from members.models import Membership, User
@@ -21,13 +20,6 @@ def team_member(structure, role=Membership.Role.STAFF_REFERENT):
     return User.objects.get(pk=user.pk)  # fresh: Wagtail caches permissions on the object
 
 
-@pytest.fixture
-def coordinator(db):
-    user = UserFactory(status=User.Status.APPROVED)
-    user.groups.add(Group.objects.get(name="Coordination"))
-    return user
-
-
 def test_a_referent_opens_their_structure_with_one_tab_per_section(client, pessac):
     client.force_login(team_member(pessac))
 
@@ -35,7 +27,7 @@ def test_a_referent_opens_their_structure_with_one_tab_per_section(client, pessa
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    for tab in ["Profil", "Parcours", "Engagements", "Diagnostic", "Plan d’actions"]:
+    for tab in ["Profil", "Parcours", "Engagements", "Diagnostic", "Plan d'actions"]:
         assert f">{tab}<" in html or f"{tab}\n" in html, tab
     # Vocabularies are plain lists to tick, not choosers needing snippet rights.
     assert 'name="sectors"' in html

@@ -48,7 +48,7 @@ def log_in(browser_page, user, site_url):
 
 def open_action_plan_tab(browser_page, structure, site_url):
     browser_page.goto(f"{site_url}/admin/pages/{structure.pk}/edit/")
-    browser_page.get_by_role("tab", name="Plan d’actions").click()
+    browser_page.get_by_role("tab", name="Plan d'actions").click()
 
 
 def publish(browser_page):
@@ -84,5 +84,5 @@ def test_a_due_date_before_the_start_is_refused_in_french_in_the_editor(page, pe
     page.fill('input[name="actions-0-due_date"]', "2010-03-01")
     publish(page)
 
-    assert "La date d’échéance ne peut pas précéder la date de début." in page.content()
+    assert "La date d'échéance ne peut pas précéder la date de début." in page.content()
     assert list(pessac.actions.values_list("due_date", flat=True)) == before

@@ -34,18 +34,6 @@ URL = "/structures/tableau-de-bord/"
 
 
 @pytest.fixture
-def member(db):
-    return UserFactory(status=User.Status.APPROVED)
-
-
-@pytest.fixture
-def coordinator(db):
-    user = UserFactory(status=User.Status.APPROVED)
-    user.groups.add(Group.objects.get(name="Coordination"))
-    return user
-
-
-@pytest.fixture
 def member_client(client, member):
     client.force_login(member)
     return client

@@ -43,7 +43,7 @@ def test_an_action_due_before_it_starts_is_refused_in_french():
     with translation.override("fr"), pytest.raises(ValidationError) as error:
         action.clean()
 
-    assert messages(error.value) == ["La date d’échéance ne peut pas précéder la date de début."]
+    assert messages(error.value) == ["La date d'échéance ne peut pas précéder la date de début."]
 
 
 @pytest.mark.parametrize("progress", [101, 250])

@@ -62,16 +62,6 @@ def structure(directory):
     )
 
 
-@pytest.fixture
-def member(db):
-    return UserFactory(status=User.Status.APPROVED)
-
-
-@pytest.fixture
-def pending_user(db):
-    return UserFactory(status=User.Status.PENDING)
-
-
 def fr(text):
     """``text`` (a lazy translation) as the French site shows it."""
     with translation.override("fr"):

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
@@ -42,23 +41,6 @@ def members_document(db):
     document.file.save("compte-rendu.txt", ContentFile(b"confidentiel"), save=False)
     document.save()
     return document
-
-
-@pytest.fixture
-def pending_user(db):
-    return UserFactory(status=User.Status.PENDING)
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(status=User.Status.APPROVED)
-
-
-@pytest.fixture
-def coordinator(db):
-    user = UserFactory(status=User.Status.APPROVED)
-    user.groups.add(Group.objects.get(name="Coordination"))
-    return user
 
 
 def team_member(structure, role=Membership.Role.TEAM):
