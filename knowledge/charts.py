@@ -9,7 +9,7 @@ value is also written as text, so nothing relies on colour alone.
 from django.utils.translation import gettext
 
 # Horizontal bar chart, in SVG user units.
-BAR_LABEL_WIDTH = 210  # row labels, right-aligned against the bars
+BAR_LABEL_WIDTH = 230  # row labels, right-aligned against the bars
 BAR_X = 220
 BAR_AREA = 330  # length of a full bar (the maximum)
 BAR_CHART_WIDTH = 640
@@ -19,18 +19,30 @@ BAR_TOP = 30  # room for the tick labels
 BAR_BOTTOM = 8
 
 # Status matrix.
-MATRIX_LABEL_WIDTH = 210
+MATRIX_LABEL_WIDTH = 230
 MATRIX_X = 220
 MATRIX_CELL = 32
 MATRIX_GAP = 6
 MATRIX_TOP = 30  # room for the column numbers
 
-LABEL_LENGTH = 30
+LABEL_LENGTH = 28
+# The abbreviations French public bodies use themselves, so that long names stay distinct
+# once shortened ("CC de Montfort-en-Chalosse", not "Communauté de communes de Mon…").
+ABBREVIATIONS = [("Communauté de communes", "CC"), ("Communauté d'agglomération", "CA")]
 
 
 def shorten(text, limit=LABEL_LENGTH):
-    """``text`` cut to ``limit`` characters with an ellipsis: SVG text does not wrap."""
+    """``text`` made to fit a chart's row label: SVG text does not wrap.
+
+    A parenthesised expansion is dropped ("SDIS 24 (Service…)" → "SDIS 24"), common body
+    names are abbreviated, and what is still too long is cut with an ellipsis.
+    """
     text = str(text)
+    if len(text) > limit and " (" in text:
+        text = text.split(" (")[0]
+    for long, short in ABBREVIATIONS:
+        if len(text) > limit and text.startswith(long):
+            text = short + text[len(long) :]
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"

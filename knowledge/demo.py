@@ -2,7 +2,7 @@
 
 from website.demo import get_or_create_child
 
-from .demo_experience import fill_experience
+from .demo_experience import STRUCTURE_BODY, fill_experience
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
 from .vocabularies import Departement, StructureType
 
@@ -50,13 +50,6 @@ STRUCTURES = [
         "24",
     ),
 ]
-
-STRUCTURE_BODY = (
-    "<p>{name} fait partie des onze structures retenues par le Comité de pilotage du RAA pour être "
-    "accompagnées dans la construction de leur politique d'achats responsables.</p>"
-    "<p>Son parcours d'accompagnement, son diagnostic et son plan d'actions seront publiés ici "
-    "au fil du programme.</p>"
-)
 
 
 def build_knowledge(home, stdout):

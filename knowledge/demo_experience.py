@@ -25,6 +25,11 @@ from .vocabularies import (
     Theme,
 )
 
+STRUCTURE_BODY = (
+    "<p>{name} fait partie des onze structures retenues par le Comité de pilotage du RAA pour être "
+    "accompagnées dans la construction de leur politique d'achats responsables.</p>"
+)
+
 # The date the demo journeys are "seen" from: the cohort is mid-way through the programme.
 AS_OF = date(2010, 6, 30)
 KICK_OFF = date(2009, 12, 17)  # From the programme document.
@@ -125,7 +130,10 @@ PROFILES = {
 MEMBERS_ONLY_DIAGNOSTICS = {"grand-dax", "sdis-24"}
 
 OBSTACLES = [
-    ("Les services achètent chacun de leur côté, sans vision d'ensemble des besoins.", "organisation-achats"),
+    (
+        "Les services achètent chacun de leur côté, sans vision d'ensemble des besoins.",
+        "organisation-achats",
+    ),
     ("Peu d'agents formés aux critères environnementaux et sociaux.", "competences"),
     ("La crainte d'un surcoût freine les élus comme les services.", "cout-global"),
     ("L'offre locale de produits durables est mal connue.", "sourcing"),
@@ -134,7 +142,10 @@ OBSTACLES = [
 ]
 LEVERS = [
     ("Un élu référent motivé et une équipe projet transversale.", "gouvernance"),
-    ("Des marchés arrivant à échéance permettent d'intégrer de nouvelles clauses.", "clauses-environnementales"),
+    (
+        "Des marchés arrivant à échéance permettent d'intégrer de nouvelles clauses.",
+        "clauses-environnementales",
+    ),
     ("Un partenariat possible avec les structures d'insertion du territoire.", "clauses-sociales"),
     ("Le raisonnement en coût global convainc les services techniques.", "cout-global"),
     ("Des fournisseurs locaux prêts à échanger en amont des consultations.", "sourcing"),
@@ -142,27 +153,52 @@ LEVERS = [
 ]
 # (title, sector slug, indicator: (name, unit, baseline, target) or None)
 ACTIONS = [
-    ("Introduire des produits biologiques et de saison en restauration collective",
-     "restauration-collective", ("Part de produits biologiques", "%", 5, 20)),
-    ("Passer au papier recyclé pour les fournitures de bureau",
-     "fournitures-de-bureau", ("Part de papier recyclé", "%", 10, 80)),
-    ("Intégrer des critères de consommation énergétique aux achats informatiques",
-     "informatique", None),
-    ("Renouveler la flotte avec des véhicules à faibles émissions",
-     "vehicules", ("Véhicules à faibles émissions", "véhicules", 0, 8)),
-    ("Insérer des clauses sociales dans les marchés de travaux",
-     "batiment-et-travaux", ("Heures d'insertion réalisées", "heures", 0, 1500)),
-    ("Utiliser des produits d'entretien écolabellisés",
-     "entretien-des-locaux", ("Part de produits écolabellisés", "%", 15, 70)),
-    ("Passer à la gestion différenciée des espaces verts",
-     "espaces-verts", None),
-    ("Acheter une électricité d'origine renouvelable",
-     "energie", ("Part d'électricité renouvelable", "%", 0, 50)),
-    ("Choisir des tenues de travail issues du commerce équitable",
-     "textile", None),
+    (
+        "Introduire des produits biologiques et de saison en restauration collective",
+        "restauration-collective",
+        ("Part de produits biologiques", "%", 5, 20),
+    ),
+    (
+        "Passer au papier recyclé pour les fournitures de bureau",
+        "fournitures-de-bureau",
+        ("Part de papier recyclé", "%", 10, 80),
+    ),
+    (
+        "Intégrer des critères de consommation énergétique aux achats informatiques",
+        "informatique",
+        None,
+    ),
+    (
+        "Renouveler la flotte avec des véhicules à faibles émissions",
+        "vehicules",
+        ("Véhicules à faibles émissions", "véhicules", 0, 8),
+    ),
+    (
+        "Insérer des clauses sociales dans les marchés de travaux",
+        "batiment-et-travaux",
+        ("Heures d'insertion réalisées", "heures", 0, 1500),
+    ),
+    (
+        "Utiliser des produits d'entretien écolabellisés",
+        "entretien-des-locaux",
+        ("Part de produits écolabellisés", "%", 15, 70),
+    ),
+    ("Passer à la gestion différenciée des espaces verts", "espaces-verts", None),
+    (
+        "Acheter une électricité d'origine renouvelable",
+        "energie",
+        ("Part d'électricité renouvelable", "%", 0, 50),
+    ),
+    ("Choisir des tenues de travail issues du commerce équitable", "textile", None),
 ]
-OWNERS = ["Service achats", "Direction générale des services", "Services techniques",
-          "Service restauration", "Direction des finances", "Service environnement"]
+OWNERS = [
+    "Service achats",
+    "Direction générale des services",
+    "Services techniques",
+    "Service restauration",
+    "Direction des finances",
+    "Service environnement",
+]
 
 
 def fill_experience(structure):
@@ -192,6 +228,7 @@ def fill_experience(structure):
     if structure.slug in MEMBERS_ONLY_DIAGNOSTICS:
         structure.diagnostic_visibility = SectionVisibility.MEMBERS
 
+    structure.body = STRUCTURE_BODY.format(name=structure.title)
     structure.journey_stages = journey(rng, completed)
     structure.commitment_records = commitment_records(rng, completed)
     structure.diagnostic = diagnostic_text(structure)
@@ -220,16 +257,30 @@ def journey(rng, completed):
     return stages
 
 
+# Each commitment with the number of journey steps done once it is usually met, and how many
+# days after the kick-off meeting.
+COMMITMENT_SCHEDULE = {
+    ProgrammeCommitment.REFERENTS: (1, 10),
+    ProgrammeCommitment.DELIBERATION: (1, 40),
+    ProgrammeCommitment.DOCUMENTS: (2, 30),
+    ProgrammeCommitment.TRAINING: (3, 70),
+    ProgrammeCommitment.ACTION_PLAN: (5, 130),
+    ProgrammeCommitment.SEMINAR: (6, 195),
+    ProgrammeCommitment.REPORTING: (8, 340),
+}
+
+
 def commitment_records(rng, completed):
     records = []
-    met = min(len(ProgrammeCommitment), completed + 1)
-    for index, commitment in enumerate(ProgrammeCommitment):
-        done = index < met
+    for commitment, (steps_needed, days) in COMMITMENT_SCHEDULE.items():
+        met = completed >= steps_needed
         records.append(
             CommitmentRecord(
                 commitment=commitment,
-                date=KICK_OFF + timedelta(days=20 * index + rng.randint(0, 15)) if done else None,
-                note="Exemple : délibération du conseil" if commitment == "deliberation" else "",
+                date=KICK_OFF + timedelta(days=days + rng.randint(0, 10)) if met else None,
+                note="Exemple : délibération du conseil municipal ou communautaire"
+                if commitment == ProgrammeCommitment.DELIBERATION
+                else "",
             )
         )
     return records

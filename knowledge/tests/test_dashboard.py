@@ -467,3 +467,16 @@ def test_the_directory_links_members_to_the_dashboard_and_visitors_not(client, d
     client.force_login(UserFactory(status=User.Status.APPROVED))
 
     assert "/structures/tableau-de-bord/" in client.get("/structures/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Pessac", "Pessac"),
+        ("SDIS 24 (Service départemental d'incendie et de secours de la Dordogne)", "SDIS 24"),
+        ("Communauté de communes de Montfort-en-Chalosse", "CC de Montfort-en-Chalosse"),
+        ("Communauté de communes du Pays de Coutras", "CC du Pays de Coutras"),
+    ],
+)
+def test_chart_labels_keep_long_structure_names_distinct(name, label):
+    assert charts.shorten(name) == label
