@@ -1,5 +1,6 @@
 """Structure teams edit their own experience page in the admin; coordinators own vocabularies."""
 
+from html import unescape
 from http import HTTPStatus
 
 import pytest
@@ -26,7 +27,7 @@ def test_a_referent_opens_their_structure_with_one_tab_per_section(client, pessa
     response = client.get(f"/admin/pages/{pessac.pk}/edit/")
 
     assert response.status_code == HTTPStatus.OK
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     for tab in ["Profil", "Parcours", "Engagements", "Diagnostic", "Plan d'actions"]:
         assert f">{tab}<" in html or f"{tab}\n" in html, tab
     # Vocabularies are plain lists to tick, not choosers needing snippet rights.

@@ -84,7 +84,7 @@ def test_csv_export_lists_the_actions_with_their_progress(client, structure):
     assert menus[progress] == "40" and rows["Papier recyclé"][progress] == "100"
     assert "2025-01-15" in menus.values() and "2025-12-31" in menus.values()
     assert "Restauration collective" in menus.values()
-    assert menus[indicators] == "Part de bio: 30 % / 50 % (01/02/2025)"
+    assert menus[indicators] == "Part de bio : 30 % / 50 % (01/02/2025)"
 
 
 def test_xlsx_export_has_real_numbers_and_dates(client, structure):
