@@ -25,9 +25,7 @@ def pessac_referent(live_server):
     call_command("load_demo_content", stdout=StringIO())
     pessac = StructurePage.objects.get(slug="pessac")
     referent = UserFactory(status=User.Status.APPROVED, first_name="Dominique")
-    Membership.objects.create(
-        user=referent, structure=pessac, role=Membership.Role.STAFF_REFERENT
-    )
+    Membership.objects.create(user=referent, structure=pessac, role=Membership.Role.STAFF_REFERENT)
     team = StructureTeam.objects.get(structure=pessac)
     team.direct_publishing = True
     team.save()
@@ -93,3 +91,41 @@ def test_a_due_date_before_the_start_is_refused_in_french_in_the_editor(page, pe
 
     assert "La date d'échéance ne peut pas précéder la date de début." in page.content()
     assert list(pessac.actions.values_list("due_date", flat=True)) == before
+
+
+AUDITED = [
+    "/structures/tableau-de-bord/",
+    "/structures/?contexte=rural&secteur=energie",
+    "/structures/?type=inconnu",
+    "/structures/grand-dax/",
+]
+
+
+@pytest.mark.parametrize("path", AUDITED)
+def test_member_pages_pass_an_axe_audit_under_the_strict_policy(browser, pessac_referent, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    referent, _, site_url = pessac_referent
+    strict = browser.new_context()
+    strict_page = strict.new_page()
+    log_in(strict_page, referent, site_url)
+    errors = []
+    strict_page.on(
+        "console", lambda message: message.type == "error" and errors.append(message.text)
+    )
+    strict_page.goto(site_url + path)
+    strict.close()
+    # axe is injected as a script: the audit alone bypasses the page's policy.
+    audit = browser.new_context(bypass_csp=True)
+    audit_page = audit.new_page()
+    log_in(audit_page, referent, site_url)
+    audit_page.goto(site_url + path)
+    results = Axe().run(audit_page)
+    audit.close()
+
+    assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == []
+    violations = [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+    ]
+    assert violations == []
