@@ -10,9 +10,9 @@ from django.utils.translation import gettext
 
 # Horizontal bar chart, in SVG user units.
 BAR_LABEL_WIDTH = 230  # row labels, right-aligned against the bars
-BAR_X = 220
+BAR_X = BAR_LABEL_WIDTH + 10
 BAR_AREA = 330  # length of a full bar (the maximum)
-BAR_CHART_WIDTH = 640
+BAR_CHART_WIDTH = BAR_X + BAR_AREA + 90  # room for the value after a full bar
 BAR_ROW = 30
 BAR_HEIGHT = 18
 BAR_TOP = 30  # room for the tick labels
@@ -20,7 +20,7 @@ BAR_BOTTOM = 8
 
 # Status matrix.
 MATRIX_LABEL_WIDTH = 230
-MATRIX_X = 220
+MATRIX_X = MATRIX_LABEL_WIDTH + 10
 MATRIX_CELL = 32
 MATRIX_GAP = 6
 MATRIX_TOP = 30  # room for the column numbers
