@@ -55,14 +55,6 @@ def percent(value):
     return gettext("%(value)s%%") % {"value": value}
 
 
-def mean(values):
-    """Arithmetic mean of whole numbers, rounded half up to a whole number; ``None`` if empty."""
-    values = list(values)
-    if not values:
-        return None
-    return (2 * sum(values) + len(values)) // (2 * len(values))
-
-
 def bar_chart(items, maximum=100, ticks=None, tick_text=percent):
     """Geometry of a horizontal bar chart.
 

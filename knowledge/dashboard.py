@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge import charts
 from knowledge.models import Action, JourneyStage, StructurePage
+from knowledge.models.sections import summarise_actions
 from knowledge.vocabularies import ActionStatus, JourneyStep, ProgrammeCommitment, StepStatus
 from website.visibility import visible_to
 
@@ -159,30 +160,6 @@ def commitment_table(structures):
         "rows": rows,
         "total": total,
         "illustrative": any_illustrative(rows),
-    }
-
-
-def summarise_actions(actions):
-    """Completion of a set of actions.
-
-    ``average`` is the mean ``progress`` of the actions that are not abandoned, rounded to a
-    whole percentage (``None`` when there is none); ``counts`` lists how many actions have each
-    status, in ``ActionStatus`` order; ``total`` counts every action, abandoned included.
-    """
-    actions = list(actions)
-    by_status = dict.fromkeys(ActionStatus.values, 0)
-    for action in actions:
-        by_status[action.status] = by_status.get(action.status, 0) + 1
-    counted = [action.progress for action in actions if action.status != ActionStatus.ABANDONED]
-    return {
-        "average": charts.mean(counted),
-        "counted": len(counted),
-        "total": len(actions),
-        "by_status": by_status,
-        "counts": [
-            {"status": status, "label": status.label, "count": by_status[status.value]}
-            for status in ActionStatus
-        ],
     }
 
 

@@ -44,7 +44,7 @@ from knowledge.vocabularies import (
 from website.markdown import plain_text, render_markdown
 from website.visibility import unreadable_collection_ids, visible_to
 
-from .sections import Action, CommitmentRecord, DiagnosticItem
+from .sections import Action, CommitmentRecord, DiagnosticItem, summarise_actions
 
 # The sections a structure shows, each public or members-only, each maybe illustrative.
 SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
@@ -471,17 +471,17 @@ class StructurePage(RoutablePageMixin, Page):
     def get_action_plan(self):
         """The actions with their indicators, and the plan's summary figures.
 
-        The average progress leaves abandoned actions out: they no longer count in the plan.
+        The average progress leaves abandoned actions out: they no longer count in the plan
+        (the same figure as the network dashboard's, see ``summarise_actions``).
         """
         actions = list(self.actions.all())
-        current = [action for action in actions if action.status != ActionStatus.ABANDONED]
-        average = round(sum(a.progress for a in current) / len(current)) if current else None
+        summary = summarise_actions(actions)
         return {
             "actions": [
                 {"action": action, "indicators": action.get_indicators()} for action in actions
             ],
-            "done_count": sum(1 for action in actions if action.status == ActionStatus.DONE),
-            "average_progress": average,
+            "done_count": summary["by_status"][ActionStatus.DONE],
+            "average_progress": summary["average"],
         }
 
     def public_sections_text(self):

@@ -49,9 +49,7 @@ def test_a_team_member_cannot_edit_another_structures_plan(client, pessac, haill
     assert posted.status_code != HTTPStatus.OK
     action.refresh_from_db()
     assert action.progress == 10
-    assert haillan.get_latest_revision() is None or (
-        haillan.get_latest_revision().user_id is None
-    )
+    assert haillan.get_latest_revision() is None or (haillan.get_latest_revision().user_id is None)
 
 
 @pytest.mark.parametrize("vocabulary", ["sector", "theme", "departement", "structuretype"])

@@ -20,6 +20,7 @@ from knowledge.dashboard import (
     journey_matrix,
 )
 from knowledge.models import Sector
+from knowledge.models.sections import rounded_mean
 from knowledge.tests.factories import (
     ActionFactory,
     CommitmentRecordFactory,
@@ -290,9 +291,9 @@ def test_indicator_rows_list_every_indicator_with_its_latest_measurement(
 
 
 def test_mean_rounds_half_up():
-    assert charts.mean([]) is None
-    assert charts.mean([1, 2]) == 2
-    assert charts.mean([100, 50, 25]) == 58
+    assert rounded_mean([]) is None
+    assert rounded_mean([1, 2]) == 2
+    assert rounded_mean([100, 50, 25]) == 58
 
 
 def test_bar_chart_scales_bars_to_the_maximum():

@@ -450,3 +450,16 @@ def test_preview_of_a_new_structure_shows_its_unsaved_action_plan(directory, str
     assert response.status_code == HTTPStatus.OK
     markup = html.unescape(response.content.decode())
     assert "Action en préparation" in markup and "10\xa0%" in markup
+
+
+def test_page_and_dashboard_round_the_average_progress_alike(client, directory, member):
+    structure = StructurePageFactory(parent=directory, title="Arrondi", slug="arrondi")
+    ActionFactory(page=structure, status=ActionStatus.IN_PROGRESS, progress=40)
+    ActionFactory(page=structure, status=ActionStatus.IN_PROGRESS, progress=45)
+    client.force_login(member)
+
+    page_html = client.get("/structures/arrondi/").content.decode()
+    dashboard_html = client.get("/structures/tableau-de-bord/").content.decode()
+
+    assert "43\u00a0%" in page_html
+    assert "43\u00a0%" in dashboard_html
