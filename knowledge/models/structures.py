@@ -1,7 +1,6 @@
 """A selected structure's experience page: profile, journey, commitments, diagnostic, plan."""
 
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.formats import number_format
@@ -28,11 +27,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from knowledge.vocabularies import (
-    ActionStatus,
     Departement,
-    DiagnosticKind,
-    JourneyStep,
-    ProgrammeCommitment,
     PurchasingOrganisation,
     SectionVisibility,
     Sector,
@@ -42,9 +37,8 @@ from knowledge.vocabularies import (
     TerritoryContext,
 )
 from website.markdown import plain_text, render_markdown
-from website.visibility import unreadable_collection_ids, visible_to
 
-from .sections import Action, CommitmentRecord, DiagnosticItem, summarise_actions
+from .sections import Action, CommitmentRecord, DiagnosticItem
 
 # The sections a structure shows, each public or members-only, each maybe illustrative.
 SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
@@ -336,53 +330,11 @@ class StructurePage(RoutablePageMixin, Page):
             return set(SECTIONS)
         return {section for section in SECTIONS if self.section_is_public(section)}
 
-    # Each section's heading and its anchor on the page (French, as the site's slugs).
-    SECTION_HEADINGS = {
-        "journey": (_("Coaching journey"), "parcours"),
-        "commitments": (_("Commitments"), "engagements"),
-        "diagnostic": (_("Diagnostic"), "diagnostic"),
-        "action_plan": (_("Action plan"), "plan-d-actions"),
-    }
-
     def get_context(self, request, *args, **kwargs):
-        """The profile, the team, each section as the reader may see it, the latest posts.
+        from knowledge.experience import experience_context
 
-        A section the reader may not read comes without its rows: nothing of it can reach the
-        HTML. The number of queries does not depend on the amount of content: the sections
-        come from ``prefetched`` (in a preview, from this unsaved instance and its form data).
-        """
         context = super().get_context(request, *args, **kwargs)
-        structure = self if getattr(request, "is_preview", False) else self.prefetched
-        user = request.user
-        readable = self.readable_sections(user)
-        builders = {
-            "journey": structure.get_journey,
-            "commitments": lambda: structure.get_commitments(request),
-            "diagnostic": structure.get_diagnostic,
-            "action_plan": structure.get_action_plan,
-        }
-        sections = []
-        for name in SECTIONS:
-            heading, anchor = self.SECTION_HEADINGS[name]
-            section = {
-                "name": name,
-                "heading": heading,
-                "anchor": anchor,
-                "readable": name in readable,
-                "illustrative": getattr(structure, f"{name}_is_illustrative"),
-                "template": f"knowledge/includes/structure_{name}.html",
-            }
-            if section["readable"]:
-                section.update(builders[name]())
-            sections.append(section)
-        latest_posts = self.get_latest_posts(request)
-        context.update(
-            structure=structure,
-            sections=sections,
-            team=self.get_team(user.is_authenticated and user.is_network_member),
-            latest_posts=latest_posts,
-            blog=latest_posts and apps.get_model("blog", "BlogIndexPage").objects.live().first(),
-        )
+        context.update(experience_context(self, request))
         return context
 
     def get_population_display(self):
@@ -390,99 +342,6 @@ class StructurePage(RoutablePageMixin, Page):
         if self.population is None:
             return ""
         return number_format(self.population, force_grouping=True)
-
-    def get_team(self, reader_is_member):
-        """The referents and the project team that the reader may see, and how many others.
-
-        Only approved, active accounts are listed. A network member sees them all; anyone else
-        sees the public profiles only, as ``User.can_see_profile_of`` and the profile page
-        decide for approved accounts (computed here once, not one query per person).
-        """
-        if self.pk is None:  # the preview of a page not saved yet
-            return {"roles": [], "hidden_count": 0}
-        Membership = self.memberships.model
-        User = Membership._meta.get_field("user").related_model
-        memberships = self.memberships.filter(
-            user__is_active=True, user__status=User.Status.APPROVED
-        ).select_related("user")
-        roles = {
-            Membership.Role.ELECTED_REFERENT: [],
-            Membership.Role.STAFF_REFERENT: [],
-            Membership.Role.TEAM: [],
-        }
-        hidden_count = 0
-        for membership in memberships:
-            person = membership.user
-            if reader_is_member or person.profile_visibility == User.Visibility.PUBLIC:
-                roles.setdefault(membership.role, []).append(person)
-            else:
-                hidden_count += 1
-        return {
-            "roles": [
-                {"role": role, "people": sorted(people, key=lambda person: str(person.name))}
-                for role, people in roles.items()
-                if people
-            ],
-            "hidden_count": hidden_count,
-        }
-
-    def get_latest_posts(self, request, limit=3):
-        """The newest live blog posts about this structure that the reader may see."""
-        if self.pk is None:
-            return []
-        posts = visible_to(self.blog_posts.live(), request)
-        return list(posts.order_by("-date", "-first_published_at", "-pk")[:limit])
-
-    def get_journey(self):
-        """Every step of the programme, in the programme's order, with this structure's stage
-        for it (None when the step is not scheduled)."""
-        stages = {stage.step: stage for stage in self.journey_stages.all()}
-        steps = [{"label": step.label, "stage": stages.get(step)} for step in JourneyStep]
-        return {"steps": steps, "scheduled": bool(stages)}
-
-    def get_commitments(self, request):
-        """The programme's seven commitments, each with this structure's record or None.
-
-        An evidence document in a collection the reader may not open is left out, so neither
-        its title nor its address leaks.
-        """
-        records = {record.commitment: record for record in self.commitment_records.all()}
-        hidden = set()
-        if any(record.evidence_document_id for record in records.values()):
-            hidden = unreadable_collection_ids(request)
-        commitments = []
-        for commitment in ProgrammeCommitment:
-            record = records.get(commitment)
-            document = record.evidence_document if record else None
-            if document is not None and document.collection_id in hidden:
-                document = None
-            commitments.append({"label": commitment.label, "record": record, "document": document})
-        met_count = sum(1 for item in commitments if item["record"] and item["record"].is_met)
-        return {"commitments": commitments, "met_count": met_count}
-
-    def get_diagnostic(self):
-        items = list(self.diagnostic_items.all())
-        return {
-            "html": self.diagnostic_html,
-            "obstacles": [item for item in items if item.kind == DiagnosticKind.OBSTACLE],
-            "levers": [item for item in items if item.kind == DiagnosticKind.LEVER],
-        }
-
-    def get_action_plan(self):
-        """The actions with their indicators, and the plan's summary figures.
-
-        The average progress leaves abandoned actions out: they no longer count in the plan
-        (the same figure as the network dashboard's, see ``summarise_actions``).
-        """
-        actions = list(self.actions.all())
-        summary = summarise_actions(actions)
-        return {
-            "actions": [
-                {"action": action, "indicators": action.get_indicators()} for action in actions
-            ],
-            "done_count": summary["by_status"][ActionStatus.DONE],
-            "average_progress": summary["average"],
-        }
 
     def public_sections_text(self):
         """What the search index gets from the sections: the public ones only."""
