@@ -481,3 +481,16 @@ def test_the_directory_links_members_to_the_dashboard_and_visitors_not(client, d
 )
 def test_chart_labels_keep_long_structure_names_distinct(name, label):
     assert charts.shorten(name) == label
+
+
+def test_french_labels_keep_the_space_before_their_colon(member_client, directory):
+    structure = StructurePageFactory(parent=directory, title="Pessac")
+    CommitmentRecordFactory(
+        page=structure, commitment=ProgrammeCommitment.DELIBERATION, date=datetime.date(2010, 2, 1)
+    )
+    ActionFactory(page=structure, progress=40)
+
+    html = member_client.get(URL).content.decode()
+
+    assert "Faire délibérer le conseil sur ces engagements : tenu par 1 structure" in html
+    assert "Pessac : 40" in html
