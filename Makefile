@@ -27,9 +27,10 @@ run: install
 	$(PY) manage.py load_demo_content --with-accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
+## make test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL),
+## on every core (pytest-xdist; browser tests stay together on one worker)
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 ## make lint: ruff over the whole tree
 lint: install-dev

@@ -1,36 +1,51 @@
-"""Shared fixtures: the demo page tree, users, clients, and Chromium for browser tests."""
+"""Shared fixtures: the demo site, users, clients, and Chromium for browser tests.
+
+Expensive things are built once: the demo content once per test module (``demo_tree``, inside
+a transaction rolled back after the module), the demo server for browser tests once per
+session (``demo_server``). Everything else comes from factories.
+"""
 
 import os
 import shutil
 
 # Playwright's sync API keeps an event loop running in the main thread; without this every
-# database access in a browser test raises SynchronousOnlyOperation.
+# database access made after a browser test raises SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def is_transactional(item):
     marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(
-        (marker and marker.kwargs.get("transaction"))
-        or "live_server" in fixtures
-        or "transactional_db" in fixtures
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
     )
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    # Transactional tests flush the database: they run last. pytest-django sorts them so, but
-    # pytest's own grouping of session-parametrised fixtures (Playwright's browser) runs after
-    # it and can pull other tests behind them. Sort again, stably, once everyone is done.
-    items.sort(key=is_transactional)
+    # Tests on the demo content after the others, module by module, so that each module
+    # builds it once and no test meant for an empty site runs beside it; then the tests that
+    # flush the database; browser tests last (Playwright's event loop then stays out of the
+    # database tests' way).
+    items.sort(
+        key=lambda item: (
+            "browser" in item.keywords,
+            is_transactional(item),
+            "demo_tree" in item.fixturenames,
+        )
+    )
     if HAS_CHROMIUM:
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.xdist_group("browser"))
         return
+    if IN_CI and any("browser" in item.keywords for item in items):
+        raise pytest.UsageError(f"CI=true but Chromium is not installed ({CHROMIUM}).")
     skip = pytest.mark.skip(reason=f"Chromium is not installed ({CHROMIUM}): browser test skipped")
     for item in items:
         if "browser" in item.keywords:
@@ -54,29 +69,41 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _playwright_before_database(request):
-    """Start Playwright before pytest-django creates the test database.
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The demo site with its accounts, served by its own process (browser tests)."""
+    from website.tests.browser import start_demo_server
 
-    Started later, the ORM gets another connection wrapper in browser tests and
-    ``serialized_rollback`` restores nothing (see ../shared/TOOLCHAIN.md).
-    """
-    has_browser_tests = any("browser" in item.keywords for item in request.session.items)
-    if HAS_CHROMIUM and has_browser_tests:
-        request.getfixturevalue("playwright")
+    server = start_demo_server(tmp_path_factory.mktemp("demo-server"))
+    yield server
+    server.stop()
 
 
-@pytest.fixture
-def demo_tree(db):
-    """The page tree that ``load_demo_content`` builds, without its accounts."""
+@pytest.fixture(scope="module")
+def demo_tree(django_db_setup, django_db_blocker):
+    """The page tree and accounts ``load_demo_content --with-accounts`` builds, made once for
+    the test module inside a transaction rolled back after it (each test rolls back its own
+    changes, as usual). Returns the home page."""
     from io import StringIO
 
+    from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
 
-    call_command("load_demo_content", stdout=StringIO())
-    from website.models import HomePage
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):  # --with-accounts refuses with DEBUG off
+                call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+            from website.models import HomePage
 
-    return HomePage.objects.get()
+            yield HomePage.objects.get()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()  # Wagtail caches the site's root paths
 
 
 @pytest.fixture

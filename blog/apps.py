@@ -7,6 +7,7 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from . import signals
+        from . import followables, signals
 
+        followables.register()
         signals.connect()

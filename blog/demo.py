@@ -9,10 +9,10 @@ import datetime
 
 from django.utils.text import slugify
 
+from core.demo import get_or_create_child
 from knowledge.models import StructurePage
 from members.models import User
 from members.permissions import restrict_to_members
-from website.demo import get_or_create_child
 
 from .models import BlogCategory, BlogIndexPage, BlogPostPage
 

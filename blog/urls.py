@@ -7,7 +7,7 @@ from . import views
 app_name = "blog_comments"
 
 urlpatterns = [
-    path("article/<int:post_id>/", views.post_comment, name="post"),
+    path("article/<int:post_id>/", views.new_comment, name="post"),
     path("<int:comment_id>/repondre/", views.reply, name="reply"),
     path("<int:comment_id>/modifier/", views.edit, name="edit"),
     path("<int:comment_id>/supprimer/", views.delete, name="delete"),

@@ -8,27 +8,18 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.models import CommentFlag
-from django_comments.signals import comment_was_posted, comment_will_be_posted
 from django_comments.views.moderation import perform_delete, perform_flag
-from django_comments_xtd.models import MaxThreadLevelExceededException
 
-from .comments import (
-    BlogComment,
-    comment_refusal,
-    notify_about_comment,
-    rate_limited,
-    render_comment,
-)
+from .comments import comment_refusal, notify_about_comment, post_comment, rate_limited
 from .forms import CommentForm
-from .models import BlogPostPage
+from .mentions import render_comment
+from .models import BlogComment, BlogPostPage
 
 
 def refuse(request, message):
@@ -70,31 +61,6 @@ def render_confirm(request, post, comment, *, heading, question, submit, danger=
     return render(request, "comments/comment_confirm.html", context)
 
 
-def create_comment(request, post, form, parent=None):
-    """Save a valid form as a comment by ``request.user`` (on ``parent`` for a reply)."""
-    comment = BlogComment(
-        content_type=ContentType.objects.get_for_model(post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user=request.user,
-        comment=form.cleaned_data["comment"],
-        submit_date=timezone.now(),
-        parent_id=parent.pk if parent is not None else 0,
-        is_public=True,
-        is_removed=False,
-    )
-    responses = comment_will_be_posted.send(sender=BlogComment, comment=comment, request=request)
-    if any(response is False for _receiver, response in responses):
-        return None
-    try:
-        with transaction.atomic():
-            comment.save()
-    except MaxThreadLevelExceededException:  # the parent was checked; a race is still possible
-        return None
-    comment_was_posted.send(sender=BlogComment, comment=comment, request=request)
-    return comment
-
-
 def post_or_reply(request, post, parent=None):
     heading = _("Reply to a comment") if parent else _("Comment on this post")
     submit = _("Publish my reply") if parent else _("Publish my comment")
@@ -122,7 +88,7 @@ def post_or_reply(request, post, parent=None):
             quoted=parent,
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
-    comment = create_comment(request, post, form, parent)
+    comment = post_comment(request, post, form.cleaned_data["comment"], parent)
     if comment is None:
         return refuse(request, _("This comment was refused."))
     messages.success(request, _("Your comment is published."))
@@ -130,7 +96,7 @@ def post_or_reply(request, post, parent=None):
 
 
 @require_POST
-def post_comment(request, post_id):
+def new_comment(request, post_id):
     post = get_object_or_404(BlogPostPage, pk=post_id)
     refusal = comment_refusal(request, post)
     if refusal:

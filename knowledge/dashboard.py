@@ -14,11 +14,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.visibility import visible_to
 from knowledge import charts
-from knowledge.models import Action, JourneyStage, StructurePage
-from knowledge.models.sections import summarise_actions
+from knowledge.models.sections import Action, JourneyStage, summarise_actions
+from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import ActionStatus, JourneyStep, ProgrammeCommitment, StepStatus
-from website.visibility import visible_to
 
 # How each step status is drawn in the journey matrix: a CSS modifier and a symbol, so the
 # status reads without colour. ``None`` is a step the structure has not recorded.

@@ -1,6 +1,6 @@
 """Demo content of the knowledge base: the 11 selected structures, resources and lessons."""
 
-from website.demo import get_or_create_child
+from core.demo import get_or_create_child
 
 from .demo_experience import STRUCTURE_BODY, fill_experience
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage

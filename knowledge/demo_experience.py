@@ -20,6 +20,7 @@ from .vocabularies import (
     SectionVisibility,
     Sector,
     StepStatus,
+    StructureSection,
     SustainabilityCommitment,
     TerritoryContext,
     Theme,
@@ -223,17 +224,17 @@ def fill_experience(structure):
         f"{structure.structure_type} de {structure.departement.name} engagée dans une politique "
         "d'achats responsables (profil illustratif)."
     )
-    for section in ["profile", "journey", "commitments", "diagnostic", "action_plan"]:
+    for section in ["profile", *StructureSection.values]:
         setattr(structure, f"{section}_is_illustrative", True)
     if structure.slug in MEMBERS_ONLY_DIAGNOSTICS:
         structure.diagnostic_visibility = SectionVisibility.MEMBERS
 
     structure.body = STRUCTURE_BODY.format(name=structure.title)
-    structure.journey_stages = journey(rng, completed)
-    structure.commitment_records = commitment_records(rng, completed)
+    structure.journey_stages = in_order(journey(rng, completed))
+    structure.commitment_records = in_order(commitment_records(rng, completed))
     structure.diagnostic = diagnostic_text(structure)
-    structure.diagnostic_items = diagnostic_items(rng)
-    structure.actions = actions(rng, sectors, completed)
+    structure.diagnostic_items = in_order(diagnostic_items(rng))
+    structure.actions = in_order(actions(rng, sectors, completed))
     structure.save_revision().publish()
     return True
 
@@ -305,6 +306,14 @@ def diagnostic_items(rng):
             item.themes = [themes[theme]] if theme in themes else []
             items.append(item)
     return items
+
+
+def in_order(rows):
+    """``rows`` numbered in their order, as the editor's inline lists number them: the page,
+    the admin and the exports then list them alike."""
+    for index, row in enumerate(rows):
+        row.sort_order = index
+    return rows
 
 
 def actions(rng, sectors, completed):

@@ -1,108 +1,49 @@
-"""What a structure's experience page shows a given reader: its sections, team and posts.
+"""What a structure's experience page shows a given reader: its profile and its sections.
 
 Each section is built only when the reader may read it, so a members-only section never has
-its rows fetched, let alone rendered, for anyone else.
+its rows fetched, let alone rendered, for anyone else. The team (``members``) and the latest
+posts (``blog``) come from those apps' template tags.
 """
 
-from django.apps import apps
-from django.utils.translation import gettext_lazy as _
-
+from core.visibility import unreadable_collection_ids
 from knowledge.models.sections import summarise_actions
-from knowledge.models.structures import SECTIONS
-from knowledge.vocabularies import ActionStatus, DiagnosticKind, JourneyStep, ProgrammeCommitment
-from website.visibility import unreadable_collection_ids, visible_to
-
-# Each section's heading and its anchor on the page (French, as the site's slugs).
-SECTION_HEADINGS = {
-    "journey": (_("Coaching journey"), "parcours"),
-    "commitments": (_("Commitments"), "engagements"),
-    "diagnostic": (_("Diagnostic"), "diagnostic"),
-    "action_plan": (_("Action plan"), "plan-d-actions"),
-}
+from knowledge.vocabularies import (
+    ActionStatus,
+    DiagnosticKind,
+    JourneyStep,
+    ProgrammeCommitment,
+    StructureSection,
+)
 
 
 def experience_context(page, request):
-    """The profile, the team, each section as the reader may see it, the latest posts.
+    """The profile and each section as the reader may see it.
 
-    The number of queries does not depend on the amount of content: the sections come from
-    ``page.prefetched`` (in a preview, from the unsaved instance and its form data).
+    The number of queries does not depend on the amount of content: the directory routes to
+    a page loaded ``with_sections()`` (a preview reads the unsaved instance and its form data).
     """
-    structure = page if getattr(request, "is_preview", False) else page.prefetched
-    user = request.user
-    reader_is_member = user.is_authenticated and user.is_network_member
-    readable = page.readable_sections(user)
+    structure = page
+    readable = page.readable_sections(request)
     builders = {
-        "journey": journey,
-        "commitments": lambda structure: commitments(structure, request),
-        "diagnostic": diagnostic,
-        "action_plan": action_plan,
+        StructureSection.JOURNEY: journey,
+        StructureSection.COMMITMENTS: lambda structure: commitments(structure, request),
+        StructureSection.DIAGNOSTIC: diagnostic,
+        StructureSection.ACTION_PLAN: action_plan,
     }
     sections = []
-    for name in SECTIONS:
-        heading, anchor = SECTION_HEADINGS[name]
+    for name in StructureSection:
         section = {
-            "name": name,
-            "heading": heading,
-            "anchor": anchor,
+            "name": name.value,
+            "heading": name.label,
+            "anchor": name.anchor,
             "readable": name in readable,
-            "illustrative": getattr(structure, f"{name}_is_illustrative"),
-            "template": f"knowledge/includes/structure_{name}.html",
+            "illustrative": getattr(structure, f"{name.value}_is_illustrative"),
+            "template": f"knowledge/includes/structure_{name.value}.html",
         }
         if section["readable"]:
             section.update(builders[name](structure))
         sections.append(section)
-    posts = latest_posts(page, request)
-    return {
-        "structure": structure,
-        "sections": sections,
-        "team": team(page, reader_is_member),
-        "latest_posts": posts,
-        "blog": posts and apps.get_model("blog", "BlogIndexPage").objects.live().first(),
-    }
-
-
-def team(structure, reader_is_member):
-    """The referents and the project team that the reader may see, and how many others.
-
-    Only approved, active accounts are listed. A network member sees them all; anyone else
-    sees the public profiles only, as ``User.can_see_profile_of`` and the profile page
-    decide for approved accounts (computed here once, not one query per person).
-    """
-    if structure.pk is None:  # the preview of a page not saved yet
-        return {"roles": [], "hidden_count": 0}
-    Membership = structure.memberships.model
-    User = Membership._meta.get_field("user").related_model
-    memberships = structure.memberships.filter(
-        user__is_active=True, user__status=User.Status.APPROVED
-    ).select_related("user")
-    roles = {
-        Membership.Role.ELECTED_REFERENT: [],
-        Membership.Role.STAFF_REFERENT: [],
-        Membership.Role.TEAM: [],
-    }
-    hidden_count = 0
-    for membership in memberships:
-        person = membership.user
-        if reader_is_member or person.profile_visibility == User.Visibility.PUBLIC:
-            roles.setdefault(membership.role, []).append(person)
-        else:
-            hidden_count += 1
-    return {
-        "roles": [
-            {"role": role, "people": sorted(people, key=lambda person: str(person.name))}
-            for role, people in roles.items()
-            if people
-        ],
-        "hidden_count": hidden_count,
-    }
-
-
-def latest_posts(structure, request, limit=3):
-    """The newest live blog posts about this structure that the reader may see."""
-    if structure.pk is None:
-        return []
-    posts = visible_to(structure.blog_posts.live(), request)
-    return list(posts.order_by("-date", "-first_published_at", "-pk")[:limit])
+    return {"structure": structure, "sections": sections}
 
 
 def journey(structure):

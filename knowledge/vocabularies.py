@@ -198,3 +198,27 @@ class ActionStatus(models.TextChoices):
 class SectionVisibility(models.TextChoices):
     PUBLIC = "public", _("everyone")
     MEMBERS = "members", _("network members only")
+
+
+class StructureSection(models.TextChoices):
+    """The sections of a structure's page, in the page's order. Each is public or for members
+    only (its ``<value>_visibility`` field) and may be flagged illustrative
+    (``<value>_is_illustrative``)."""
+
+    JOURNEY = "journey", _("Coaching journey")
+    COMMITMENTS = "commitments", _("Commitments")
+    DIAGNOSTIC = "diagnostic", _("Diagnostic")
+    ACTION_PLAN = "action_plan", _("Action plan")
+
+    @property
+    def anchor(self):
+        """The section's anchor on the page (French, as the site's slugs)."""
+        return SECTION_ANCHORS[self]
+
+
+SECTION_ANCHORS = {
+    StructureSection.JOURNEY: "parcours",
+    StructureSection.COMMITMENTS: "engagements",
+    StructureSection.DIAGNOSTIC: "diagnostic",
+    StructureSection.ACTION_PLAN: "plan-d-actions",
+}

@@ -1,16 +1,13 @@
 """Approving or refusing new accounts, and telling the people concerned."""
 
 from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.links import absolute_url
+
 from .models import User
-
-
-def _absolute(path):
-    return settings.SITE_URL + path
 
 
 def notify_coordinators_of_pending(request, user):
@@ -20,7 +17,7 @@ def notify_coordinators_of_pending(request, user):
         adapter.send_mail(
             "members/email/pending",
             coordinator.email,
-            {"person": user, "review_url": _absolute(reverse("members_admin:pending"))},
+            {"person": user, "review_url": absolute_url(reverse("members_admin:pending"))},
         )
 
 
@@ -40,8 +37,8 @@ def decide(user, approve, request=None):
         user.email,
         {
             "person": user,
-            "site_url": _absolute("/"),
-            "login_url": _absolute(reverse("account_login")),
+            "site_url": absolute_url("/"),
+            "login_url": absolute_url(reverse("account_login")),
         },
     )
     return True

@@ -9,16 +9,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import COORDINATORS_GROUP, MEMBERS_GROUP  # noqa: F401 (MEMBERS_GROUP re-exported)
+
 from .validators import validate_avatar
 
-COORDINATORS_GROUP = "Coordination"
-MEMBERS_GROUP = "Membres du réseau"
 INVITATION_LIFETIME = timedelta(days=14)
 
 
@@ -325,8 +325,6 @@ def accept_invitation(invitation, user):
     Single use even under concurrent requests: only the request that marks it accepted wins.
     Returns False, changing nothing, when the invitation is used, expired or for another address.
     """
-    from django.db import transaction
-
     if user.email.lower() != invitation.email:
         return False
     with transaction.atomic():
@@ -347,9 +345,3 @@ def accept_invitation(invitation, user):
                 user=user, structure_id=invitation.structure_id, defaults={"role": invitation.role}
             )
     return True
-
-
-# Follows and digests ------------------------------------------------------------------------
-# The model lives in members/follows.py (with the rules around it) to keep this module short.
-
-from .follows import Follow  # noqa: E402, F401

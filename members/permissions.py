@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
@@ -29,7 +30,13 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from knowledge.models import StructurePage
+
 from .models import COORDINATORS_GROUP, MEMBERS_GROUP, StructureTeam, User
+
+# Sent with ``team=`` each time a team's rights are synced: apps above ``members`` add the
+# rights a team needs on their own pages (the blog lets teams add posts).
+team_synced = Signal()
 
 WORKFLOW_NAME = "Validation par la coordination"
 ALL_PAGE_PERMISSIONS = ["add", "change", "publish", "lock", "unlock", "bulk_delete"]
@@ -135,11 +142,6 @@ def setup_workflow(coordinators, root_page):
     WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
 
 
-def blog_index():
-    blog_models = apps.get_app_config("blog")
-    return blog_models.get_model("BlogIndexPage").objects.first()
-
-
 @transaction.atomic
 def sync_structure_team(structure):
     """Create or update the group, collection and permissions of ``structure``'s team."""
@@ -163,16 +165,13 @@ def sync_structure_team(structure):
         structure.page_ptr,
         ["add", "change", *(["publish"] if team.direct_publishing else [])],
     )
-    blog = blog_index()
-    if blog is not None:
-        set_page_permissions(group, blog.page_ptr, ["add"])
     set_collection_permissions(group, team.collection, media_permissions(TEAM_MEDIA_PERMISSIONS))
+    team_synced.send(sender=StructureTeam, team=team)
     return team
 
 
 def sync_all_structure_teams():
-    structure_model = apps.get_app_config("knowledge").get_model("StructurePage")
-    for structure in structure_model.objects.all():
+    for structure in StructurePage.objects.all():
         sync_structure_team(structure)
 
 

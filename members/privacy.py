@@ -3,11 +3,16 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.models import Page
 
-from blog.comments import anonymise_comments, export_comments
-
 from .models import Invitation
+
+# Apps above ``members`` hold personal data too (comments, follows...). They answer these:
+# ``personal_data_requested(sender=User, user=...)`` returns a dict merged into the export;
+# ``account_will_be_deleted(sender=User, user=...)`` runs before the account is erased.
+personal_data_requested = Signal()
+account_will_be_deleted = Signal()
 
 PROFILE_FIELDS = [
     "email",
@@ -26,7 +31,7 @@ PROFILE_FIELDS = [
 
 def export_personal_data(user):
     """Everything the site holds about ``user``, as plain JSON-ready data."""
-    return {
+    data = {
         "profile": {
             **{field: getattr(user, field) for field in PROFILE_FIELDS},
             "structure": user.structure.title if user.structure_id else None,
@@ -48,20 +53,14 @@ def export_personal_data(user):
                 "email", "created_at", "expires_at", "accepted_at"
             )
         ),
-        "follows": [
-            {
-                "target": str(follow.target_label),
-                "frequency": follow.get_frequency_display(),
-                "since": follow.created_at,
-            }
-            for follow in user.follows.for_listing()
-        ],
-        "comments": export_comments(user),
         "pages_owned": [
             {"title": page.title, "url": page.url_path, "live": page.live}
             for page in Page.objects.filter(owner=user).only("title", "url_path", "live")
         ],
     }
+    for _receiver, answer in personal_data_requested.send(sender=type(user), user=user):
+        data.update(answer or {})
+    return data
 
 
 @transaction.atomic
@@ -75,5 +74,5 @@ def delete_account(user):
     """
     if user.avatar:
         user.avatar.delete(save=False)
-    anonymise_comments(user)
+    account_will_be_deleted.send(sender=type(user), user=user)
     user.delete()

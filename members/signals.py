@@ -4,6 +4,8 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from knowledge.models import StructurePage
+
 from . import permissions
 from .adapter import INVITATION_SESSION_KEY
 from .approval import notify_coordinators_of_pending
@@ -11,12 +13,8 @@ from .models import Invitation, Membership, StructureTeam, User, accept_invitati
 
 
 def connect(app_config):
-    from blog.models import BlogIndexPage
-    from knowledge.models import StructurePage
-
     post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="members-setup-roles")
     post_save.connect(on_structure_saved, sender=StructurePage, dispatch_uid="members-structure")
-    post_save.connect(on_blog_index_saved, sender=BlogIndexPage, dispatch_uid="members-blog")
 
 
 def on_migrate(sender, using="default", **kwargs):
@@ -26,11 +24,6 @@ def on_migrate(sender, using="default", **kwargs):
 def on_structure_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         permissions.sync_structure_team(instance)
-
-
-def on_blog_index_saved(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw:
-        permissions.sync_all_structure_teams()
 
 
 @receiver(post_save, sender=StructureTeam, dispatch_uid="members-team-saved")
@@ -72,11 +65,3 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
     user = email_address.user
     if user.status == User.Status.PENDING:
         notify_coordinators_of_pending(request, user)
-
-
-# Follows: instant emails at a page's first publication (members.notifications).
-from wagtail.signals import page_published  # noqa: E402
-
-from .notifications import on_page_published  # noqa: E402
-
-page_published.connect(on_page_published, dispatch_uid="members-follows-page-published")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_follow
+from . import views
 
 app_name = "members"
 
@@ -12,10 +12,4 @@ urlpatterns = [
     path("moi/supprimer/", views.delete_my_account, name="delete_account"),
     path("inviter/", views.invite, name="invite"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
-    # Follows and digests
-    path("moi/abonnements/", views_follow.follows, name="follows"),
-    path("moi/abonnements/suivre/", views_follow.follow, name="follow"),
-    path("moi/abonnements/<int:pk>/", views_follow.update_follow, name="update_follow"),
-    path("moi/abonnements/<int:pk>/arreter/", views_follow.stop_follow, name="stop_follow"),
-    path("desabonnement/<str:token>/", views_follow.unsubscribe, name="unsubscribe"),
 ]

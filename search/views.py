@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
-from website.visibility import visible_to
+from core.visibility import visible_to
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from core.demo import get_or_create_child
 from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
@@ -78,20 +79,6 @@ télécharger ou supprimer son compte depuis son espace personnel.</p>
 <h2>Contenus de démonstration</h2>
 <p>Les contenus marqués «&nbsp;exemple&nbsp;» ou «&nbsp;donnée illustrative&nbsp;» sont fictifs.</p>
 """
-
-
-def get_or_create_child(parent, page_class, slug, **fields):
-    """The child of ``parent`` with ``slug``; created and published from ``fields`` if missing.
-
-    Returns ``(page, created)``.
-    """
-    existing = parent.get_children().filter(slug=slug).specific().first()
-    if existing is not None:
-        return existing, False
-    page = page_class(slug=slug, **fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page, True
 
 
 def build_home(stdout):

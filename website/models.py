@@ -18,11 +18,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.models import BlogIndexPage, BlogPostPage
+from core.ics import calendar_response
+from core.pages import SectionPage
+from core.visibility import visible_to
 from knowledge.models import StructurePage
-
-from .ics import calendar_response
-from .pages import SectionPage
-from .visibility import visible_to
 
 EVENTS_PER_PAGE = 10
 HOME_EVENTS = 3

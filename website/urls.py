@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    path("membres/", include("follows.urls")),
     path("membres/", include("members.urls")),
     path("recherche/", search_views.search, name="search"),
     path("agenda/agenda.ics", website_views.agenda_ics, name="agenda_ics"),

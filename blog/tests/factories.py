@@ -7,8 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from blog.comments import BlogComment
-from blog.models import BlogCategory, BlogIndexPage, BlogPostPage
+from blog.models import BlogCategory, BlogComment, BlogIndexPage, BlogPostPage
 from members.tests.factories import UserFactory
 
 

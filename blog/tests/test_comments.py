@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from django_comments.models import CommentFlag
 from wagtail.models import PageViewRestriction
 
-from blog.comments import BlogComment, comments_since
+from blog.comments import comments_since
 from blog.demo import build_comments
+from blog.models import BlogComment
 from blog.tests.factories import BlogCommentFactory, BlogPostPageFactory
 from members.models import User
 from members.permissions import restrict_to_members
@@ -642,7 +643,8 @@ def test_demo_comments_are_built_once(db, settings):
     assert "/membres/" in reply.body_html
 
 
-def test_demo_comments_need_the_demo_accounts(client, demo_tree):
+def test_demo_comments_need_the_demo_accounts(db):
+    call_command("load_demo_content", stdout=StringIO())
     out = StringIO()
 
     build_comments(out)

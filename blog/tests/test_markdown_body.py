@@ -3,9 +3,10 @@ from http import HTTPStatus
 import pytest
 from django.core.exceptions import ValidationError
 
-from blog.models import POST_BODY_MAX_LENGTH, BlogPostPage
+from blog.models import BlogPostPage
+from blog.models.posts import POST_BODY_MAX_LENGTH
 from blog.tests.factories import BlogPostPageFactory
-from website.tests.test_markdown import dangers
+from core.tests.test_markdown import dangers
 
 
 def test_the_body_is_rendered_when_saved_not_on_each_view(client, blog):

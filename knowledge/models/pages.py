@@ -1,9 +1,14 @@
 """Section pages of the knowledge base: the structure directory, resources and lessons."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from website.pages import SectionPage
+from core.pages import SectionPage
+from knowledge.dashboard import dashboard_view
+from knowledge.directory import directory_context
+
+from .structures import StructurePage
 
 
 class StructureIndexPage(RoutablePageMixin, SectionPage):
@@ -17,16 +22,29 @@ class StructureIndexPage(RoutablePageMixin, SectionPage):
         verbose_name = _("structure directory")
         verbose_name_plural = _("structure directories")
 
+    def route(self, request, path_components):
+        """A structure's page is loaded here once, with every section's rows, rather than by
+        Wagtail's routing and then again by the page."""
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                structure = (
+                    StructurePage.objects.child_of(self)
+                    .filter(slug=path_components[0])
+                    .with_sections()
+                    .first()
+                )
+                if structure is not None:
+                    return structure.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     @path("")
     def directory(self, request):
-        from knowledge.directory import directory_context
-
         return self.render(request, context_overrides=directory_context(self, request))
 
     @path("tableau-de-bord/", name="dashboard")
     def dashboard(self, request):
-        from knowledge.dashboard import dashboard_view
-
         return dashboard_view(self, request)
 
 

@@ -4,7 +4,6 @@ from django import forms
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.formats import number_format
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -26,22 +25,23 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.markdown import plain_text, render_markdown
+from core.visibility import reader_of
+from knowledge.experience import experience_context
+from knowledge.exports import action_plan_response
 from knowledge.vocabularies import (
     Departement,
     PurchasingOrganisation,
     SectionVisibility,
     Sector,
     SizeBand,
+    StructureSection,
     StructureType,
     SustainabilityCommitment,
     TerritoryContext,
 )
-from website.markdown import plain_text, render_markdown
 
 from .sections import Action, CommitmentRecord, DiagnosticItem
-
-# The sections a structure shows, each public or members-only, each maybe illustrative.
-SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
 
 
 def visibility_field(default):
@@ -65,6 +65,25 @@ def illustrative_field():
 
 
 class StructurePageQuerySet(PageQuerySet):
+    def with_sections(self):
+        """Structures with their profile and every section's rows, in a fixed number of
+        queries: what the experience page shows."""
+        return self.select_related(
+            "structure_type", "departement", "context", "purchasing_organisation", "logo"
+        ).prefetch_related(
+            "sustainability_commitments",
+            "sectors",
+            "journey_stages",
+            Prefetch(
+                "commitment_records",
+                queryset=CommitmentRecord.objects.select_related("evidence_document"),
+            ),
+            Prefetch(
+                "diagnostic_items", queryset=DiagnosticItem.objects.prefetch_related("themes")
+            ),
+            Prefetch("actions", queryset=Action.objects.select_related("sector")),
+        )
+
     def for_listing(self):
         """Live structures that anyone may see, in alphabetical order, with their profile."""
         return (
@@ -309,8 +328,6 @@ class StructurePage(RoutablePageMixin, Page):
 
     @path("plan-d-actions/<str:file_format>/", name="action_plan_export")
     def action_plan_export(self, request, file_format):
-        from knowledge.exports import action_plan_response
-
         return action_plan_response(self, request, file_format)
 
     @property
@@ -324,15 +341,14 @@ class StructurePage(RoutablePageMixin, Page):
     def section_is_public(self, section):
         return getattr(self, f"{section}_visibility") == SectionVisibility.PUBLIC
 
-    def readable_sections(self, user):
-        """The sections ``user`` may read: all of them for network members."""
-        if user.is_authenticated and user.is_network_member:
-            return set(SECTIONS)
-        return {section for section in SECTIONS if self.section_is_public(section)}
+    def readable_sections(self, who):
+        """The sections ``who`` (a request, a user or a reader) may read: all of them for
+        network members."""
+        if reader_of(who).is_member:
+            return set(StructureSection)
+        return {section for section in StructureSection if self.section_is_public(section)}
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge.experience import experience_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(experience_context(self, request))
         return context
@@ -354,28 +370,3 @@ class StructurePage(RoutablePageMixin, Page):
         if self.section_is_public("action_plan"):
             parts += [f"{action.title} {action.description}" for action in self.actions.all()]
         return "\n".join(part for part in parts if part)
-
-    @cached_property
-    def prefetched(self):
-        """This page with every section's rows fetched in a fixed number of queries."""
-        return (
-            StructurePage.objects.filter(pk=self.pk)
-            .select_related(
-                "structure_type", "departement", "context", "purchasing_organisation", "logo"
-            )
-            .prefetch_related(
-                "sustainability_commitments",
-                "sectors",
-                "journey_stages",
-                Prefetch(
-                    "commitment_records",
-                    queryset=CommitmentRecord.objects.select_related("evidence_document"),
-                ),
-                Prefetch(
-                    "diagnostic_items",
-                    queryset=DiagnosticItem.objects.prefetch_related("themes"),
-                ),
-                Prefetch("actions", queryset=Action.objects.select_related("sector")),
-            )
-            .get()
-        )

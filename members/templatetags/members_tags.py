@@ -1,59 +1,52 @@
-"""``{% follow_form target %}``: the "Follow" control of the blog, a category, a structure,
-the lessons learned and the resources."""
-
-from urllib.parse import urlencode
+"""``{% structure_team structure %}``: a structure's referents and project team, as the reader
+may see them (the experience pages of ``knowledge`` show it; ``members`` owns the people)."""
 
 from django import template
-from django.urls import reverse
 
-from members.follows import Follow, kind_of, target_label
+from core.visibility import reader_of
+from members.models import Membership, User
 
 register = template.Library()
 
+ROLE_ORDER = (
+    Membership.Role.ELECTED_REFERENT,
+    Membership.Role.STAFF_REFERENT,
+    Membership.Role.TEAM,
+)
 
-@register.inclusion_tag("members/includes/follow_form.html", takes_context=True)
-def follow_form(context, target):
-    """A frequency select and a button for members, a login link for visitors, a short note
-    for accounts awaiting approval; nothing for an object that cannot be followed.
 
-    ``target``: the blog index, a ``BlogCategory``, a structure page, the lessons or resources
-    index. One query per request for a member (their follows), however many forms the page has.
+def team_of(structure, reader_is_member):
+    """The referents and the project team that the reader may see, and how many others.
+
+    Only approved, active accounts are listed. A network member sees them all; anyone else
+    sees the public profiles only, as ``User.can_see_profile_of`` and the profile page
+    decide for approved accounts (one query, not one per person).
     """
-    kind = kind_of(target)
-    if kind is None:
-        return {"state": None}
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    target_id = target.pk if kind in (Follow.Kind.CATEGORY, Follow.Kind.STRUCTURE) else None
-    here = request.get_full_path() if request else "/"
-    data = {
-        "kind": kind,
-        "target_id": target_id,
-        "label": target_label(kind, target),
-        "next": here,
-        "form_id": f"follow-{kind}-{target_id or 'all'}",
-    }
-    if user is None or not user.is_authenticated:
-        login_url = reverse("account_login") + "?" + urlencode({"next": here})
-        return {**data, "state": "visitor", "login_url": login_url}
-    if not user.is_network_member:
-        return {**data, "state": "pending"}
-    current = user_follows(request, user).get((kind, target_id))
+    if structure is None or structure.pk is None:  # the preview of a page not saved yet
+        return {"roles": [], "hidden_count": 0}
+    memberships = Membership.objects.filter(
+        structure_id=structure.pk, user__is_active=True, user__status=User.Status.APPROVED
+    ).select_related("user")
+    roles = {role: [] for role in ROLE_ORDER}
+    hidden_count = 0
+    for membership in memberships:
+        person = membership.user
+        if reader_is_member or person.profile_visibility == User.Visibility.PUBLIC:
+            roles.setdefault(membership.role, []).append(person)
+        else:
+            hidden_count += 1
     return {
-        **data,
-        "state": "member",
-        "follow": current,
-        "choices": Follow.Frequency.choices,
-        "selected": current.frequency if current else Follow._meta.get_field("frequency").default,
+        "roles": [
+            {"role": role, "people": sorted(people, key=lambda person: str(person.name))}
+            for role, people in roles.items()
+            if people
+        ],
+        "hidden_count": hidden_count,
     }
 
 
-def user_follows(request, user):
-    """``{(kind, target id or None): follow}`` for ``user``, read once per request."""
-    cached = getattr(request, "_member_follows", None)
-    if cached is None or cached[0] != user.pk:
-        follows = {follow.target_key: follow for follow in Follow.objects.filter(user=user)}
-        cached = (user.pk, follows)
-        if request is not None:
-            request._member_follows = cached
-    return cached[1]
+@register.inclusion_tag("members/includes/structure_team.html", takes_context=True)
+def structure_team(context, structure):
+    request = context.get("request")
+    reader_is_member = request is not None and reader_of(request).is_member
+    return {"team": team_of(structure, reader_is_member)}

@@ -57,12 +57,16 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The project's apps, bottom-up: Python imports only go down this list (see the README).
+# ``follows`` comes after the apps whose followable things it reads when it starts.
 INSTALLED_APPS = [
-    "website",
-    "blog",
+    "core",
     "knowledge",
     "members",
+    "blog",
+    "follows",
     "search",
+    "website",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -103,7 +107,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "website.middleware.FrenchFirstLocaleMiddleware",
+    "core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,7 +175,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's default rate limits stay on (login failures, signups, password resets, emails).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Réseau RAA] "
+EMAIL_SUBJECT_PREFIX = "[Réseau RAA] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -270,7 +275,7 @@ LOGGING = {
 # Network members comment on blog posts (blog/comments.py). The library gives the threaded
 # model, flags and template tags; the site's own views (blog/views.py) post, edit and moderate,
 # so its email confirmation, follow-up emails and JavaScript widgets are not used.
-COMMENTS_XTD_MODEL = "blog.comments.BlogComment"
+COMMENTS_XTD_MODEL = "blog.models.BlogComment"
 COMMENTS_XTD_FORM_CLASS = "blog.forms.CommentForm"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # a comment, a reply, a reply to the reply
 COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")  # oldest conversation first

@@ -3,8 +3,8 @@
 from django import template
 from wagtail.models import Page, Site
 
+from core.visibility import visible_to
 from website.models import StandardPage
-from website.visibility import visible_to
 
 register = template.Library()
 

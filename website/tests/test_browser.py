@@ -1,26 +1,90 @@
-"""The site in a real browser: keyboard use, accessibility audit, strict CSP, small screens."""
+"""The site in a real browser, as each role reads it: one check per page type (the strict
+Content-Security-Policy, an axe-core audit, reflow at 320 px), then what people do with their
+keyboard and in the admin. All against the demo site served by its own process
+(``website/tests/browser.py``)."""
 
-from io import StringIO
+import re
+from urllib.parse import urljoin
 
 import pytest
-from django.core.management import call_command
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+from website.tests.browser import axe_violations, log_in, overflow, watch_csp
+
+pytestmark = pytest.mark.browser
+
+# (who reads, the address): every page type of the site once.
+PAGES = [
+    ("visitor", "/"),
+    ("visitor", "/blog/"),
+    ("visitor", "/blog/resultats-appel-a-candidatures/"),
+    ("visitor", "/blog/categorie/vie-du-reseau/"),
+    ("visitor", "/structures/"),
+    ("visitor", "/structures/?contexte=rural&secteur=energie"),
+    ("visitor", "/structures/?type=inconnu"),
+    ("visitor", "/structures/pessac/"),
+    ("visitor", "/ressources/"),
+    ("visitor", "/enseignements/"),
+    ("visitor", "/agenda/"),
+    ("visitor", "/agenda/reunion-inter-structures-de-bilan-exemple/"),
+    ("visitor", "/recherche/?q=pessac"),
+    ("visitor", "/accessibilite/"),
+    ("visitor", "/absente/"),
+    ("visitor", "/comptes/login/"),
+    ("visitor", "/comptes/signup/"),
+    ("visitor", "/comptes/password/reset/"),
+    ("member", "/structures/tableau-de-bord/"),
+    ("member", "/structures/grand-dax/"),
+    ("member", "/espace-membres/"),
+    ("member", "/membres/"),
+    ("member", "/membres/moi/"),
+    ("member", "/membres/moi/abonnements/"),
+    ("member", "/comptes/email/"),
+    ("member", "/comptes/2fa/"),
+    ("member", "/comptes/password/change/"),
+    ("referent", "/membres/inviter/"),
 ]
 
-PAGES = ["/", "/structures/", "/structures/pessac/", "/blog/", "/recherche/?q=pessac", "/absente/"]
+
+@pytest.fixture(scope="module")
+def sessions(browser, demo_server):
+    """A logged-in browser state per role, made once: ``{role: storage state or None}``."""
+    states = {"visitor": None}
+    for role in ("member", "referent", "coordinator"):
+        context = browser.new_context()
+        page = context.new_page()
+        log_in(page, demo_server, role)
+        states[role] = context.storage_state()
+        context.close()
+    return states
 
 
-@pytest.fixture
-def site_url(live_server):
-    call_command("load_demo_content", stdout=StringIO())
-    return live_server.url
+@pytest.mark.parametrize(("role", "path"), PAGES)
+def test_each_page_keeps_to_the_policy_passes_axe_and_reflows(
+    browser, demo_server, sessions, role, path
+):
+    strict = browser.new_context(
+        storage_state=sessions[role], viewport={"width": 320, "height": 640}
+    )
+    page = strict.new_page()
+    csp_errors = watch_csp(page)
+    page.goto(demo_server.url + path)
+    page.wait_for_load_state("load")
+    reflow = overflow(page)
+    strict.close()
+    # axe is injected as a script: the audit alone bypasses the page's policy.
+    audited = browser.new_context(storage_state=sessions[role], bypass_csp=True)
+    page = audited.new_page()
+    page.goto(demo_server.url + path)
+    violations = axe_violations(page)
+    audited.close()
+
+    assert csp_errors == []
+    assert reflow == 0
+    assert violations == []
 
 
-def test_keyboard_user_reaches_the_content_through_the_skip_link(page, site_url):
-    page.goto(site_url + "/")
+def test_keyboard_user_reaches_the_content_through_the_skip_link(page, demo_server):
+    page.goto(demo_server.url + "/")
 
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
@@ -32,41 +96,91 @@ def test_keyboard_user_reaches_the_content_through_the_skip_link(page, site_url)
     assert page.url.endswith("#contenu")
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_pages_break_no_rule_of_the_strict_content_security_policy(page, site_url, path):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-
-    page.goto(site_url + path)
-
-    assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == []
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_pages_pass_an_axe_accessibility_audit(browser, site_url, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    # axe is injected as a script: the audit alone bypasses the page's policy.
+def test_signup_errors_pass_an_axe_audit(browser, demo_server):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
-    page.goto(site_url + path)
+    page.goto(demo_server.url + "/comptes/signup/")
+    page.locator("#id_email").fill("pas-une-adresse@")
+    page.locator("form.form").evaluate("form => form.noValidate = true")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_selector(".field__errors")
 
-    results = Axe().run(page)
+    violations = axe_violations(page)
     context.close()
 
-    violations = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]
-    ]
     assert violations == []
 
 
-@pytest.mark.parametrize("path", ["/", "/structures/"])
-def test_pages_reflow_on_a_320_pixel_screen(browser, site_url, path):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+def test_totp_activation_shows_its_qr_code_under_the_strict_policy(browser, demo_server):
+    context = browser.new_context()
     page = context.new_page()
-    page.goto(site_url + path)
+    csp_errors = watch_csp(page)
+    log_in(page, demo_server, "member")
+    page.goto(demo_server.url + "/comptes/2fa/totp/activate/")
+    page.locator("#id_password").fill("demo-membre")  # allauth asks to reauthenticate first
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
 
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    qr_width = page.evaluate("document.querySelector('img.qr-code').naturalWidth")
+    secret = page.locator("#authenticator_secret").input_value()
     context.close()
 
-    assert overflow <= 0
+    assert qr_width > 0, "the QR code image did not load"
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
+    assert csp_errors == []
+
+
+# Pessac's staff referent in the real Wagtail admin (the demo gives Pessac direct publishing).
+
+
+def open_action_plan(page, demo_server):
+    """Pessac's edit view, from the "Edit" link of the userbar on its page, at the plan tab."""
+    page.goto(demo_server.url + "/structures/pessac/")
+    edit_url = page.locator("a[href$='/edit/'][href*='/admin/pages/']").first.get_attribute("href")
+    page.goto(urljoin(page.url, edit_url))
+    page.get_by_role("tab", name="Plan d'actions").click()
+
+
+def publish(page):
+    # "Publish" sits in the save button's menu; the menu's toggle is not what we test.
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('button[name=action-publish]').click()")
+
+
+def plan_rows(page, demo_server):
+    """``[(progress, status)]`` of Pessac's actions, read from its public page."""
+    page.goto(demo_server.url + "/structures/pessac/")
+    rows = page.locator("table.action-plan tbody tr")
+    found = []
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        status = row.locator(".status").get_attribute("class").split("status--")[1]
+        progress = int(row.locator("progress").get_attribute("value"))
+        found.append((progress, status))
+    return found
+
+
+def test_a_due_date_before_the_start_is_refused_in_french_in_the_editor(page, demo_server):
+    log_in(page, demo_server, "referent")
+    open_action_plan(page, demo_server)
+    page.fill('input[name="actions-0-start_date"]', "2010-09-01")
+    page.fill('input[name="actions-0-due_date"]', "2010-03-01")
+    publish(page)
+
+    assert "La date d'échéance ne peut pas précéder la date de début." in page.content()
+
+
+def test_a_referent_updates_progress_and_the_page_and_dashboard_show_it(page, demo_server):
+    log_in(page, demo_server, "referent")
+    open_action_plan(page, demo_server)
+    page.fill('input[name="actions-0-progress"]', "85")
+    publish(page)
+
+    rows = plan_rows(page, demo_server)
+    assert rows[0][0] == 85
+    counted = [progress for progress, status in rows if status != "abandonnee"]
+    average = round(sum(counted) / len(counted) + 1e-9)
+    page.goto(demo_server.url + "/structures/tableau-de-bord/")
+    completion = page.locator("table", has_text="Pessac").filter(has_text="Abandonnées")
+    pessac_row = completion.locator("tr", has_text="Pessac").inner_text()
+    assert re.search(rf"\b{average}\s%", pessac_row), pessac_row

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from members.follows import Follow
-from members.notifications import send_digests
+from follows.digests import send_digests
+from follows.models import Follow
 
 
 class Command(BaseCommand):

@@ -10,11 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
 
-from website.visibility import visible_to
+from core.followables import registry
+from core.visibility import visible_to
+from members.views import forbidden, login_required
 
-from .follows import Follow, lookup, read_unsubscribe_token
-from .views import forbidden, login_required
+from .models import Follow
+from .tokens import read_unsubscribe_token
 
 
 class FrequencyForm(forms.Form):
@@ -22,7 +25,7 @@ class FrequencyForm(forms.Form):
 
 
 class FollowForm(FrequencyForm):
-    kind = forms.ChoiceField(choices=Follow.Kind.choices)
+    kind = forms.ChoiceField(choices=registry.choices)
     target = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
@@ -36,19 +39,16 @@ def next_url(request, default):
     return default
 
 
-def find_target(request, kind, target_id):
-    """The category or structure a follow form names; 404 when it does not exist or is hidden."""
-    from blog.models import BlogCategory
-    from knowledge.models import StructurePage
-
-    if kind == Follow.Kind.CATEGORY:
-        queryset = BlogCategory.objects.all()
-    elif kind == Follow.Kind.STRUCTURE:
-        queryset = visible_to(StructurePage.objects.live(), request)
-    else:
+def find_target(request, followable, target_id):
+    """The object a follow form names (None for a section); 404 when it does not exist or
+    the reader may not see it."""
+    if followable.section:
         return None
     if target_id is None:
         raise Http404
+    queryset = followable.model._default_manager.all()
+    if issubclass(followable.model, Page):
+        queryset = visible_to(queryset.live(), request)
     return get_object_or_404(queryset, pk=target_id)
 
 
@@ -76,11 +76,13 @@ def follow(request):
             raise Http404
         bad_frequency(request)
         return redirect(back)
-    kind, frequency = form.cleaned_data["kind"], form.cleaned_data["frequency"]
-    target = find_target(request, kind, form.cleaned_data["target"])
+    followable = registry.get(form.cleaned_data["kind"])
+    frequency = form.cleaned_data["frequency"]
+    target = find_target(request, followable, form.cleaned_data["target"])
     item, created = Follow.objects.get_or_create(
         user=request.user,
-        **lookup(kind, target.pk if target else None),
+        kind=followable.kind,
+        target_id=target.pk if target is not None else None,
         defaults={"frequency": frequency},
     )
     if not created:
@@ -94,59 +96,51 @@ def follow(request):
     return redirect(back)
 
 
+def section_pages(request):
+    """``{kind: the live section page the reader may see}`` for every followable section."""
+    pages = {}
+    for followable in registry.sections():
+        page = visible_to(followable.model.objects.live(), request).first()
+        if page is not None:
+            pages[followable.kind] = page
+    return pages
+
+
 @login_required
 def follows(request):
     """The person's follows, each with its frequency to change and a button to stop it."""
-    from blog.models import BlogIndexPage
-    from knowledge.models import LessonIndexPage, ResourceIndexPage
-
-    sections = {
-        Follow.Kind.BLOG: BlogIndexPage.objects.live().first(),
-        Follow.Kind.LESSONS: LessonIndexPage.objects.live().first(),
-        Follow.Kind.RESOURCES: ResourceIndexPage.objects.live().first(),
-    }
+    sections = section_pages(request)
     rows = []
     for item in request.user.follows.for_listing():
-        rows.append({"follow": item, "url": target_url(request, item, sections)})
+        followable = item.followable
+        target = sections.get(item.kind) if followable and followable.section else item.target
+        url = followable.target_url(target, request) if followable else None
+        rows.append({"follow": item, "url": url})
     followed = {row["follow"].kind for row in rows}
     return TemplateResponse(
         request,
-        "members/follows.html",
+        "follows/follows.html",
         {
             "rows": rows,
             "frequencies": Follow.Frequency.choices,
             "can_follow": request.user.is_network_member,
-            "suggestions": [
-                page for kind, page in sections.items() if page and kind not in followed
-            ],
+            "suggestions": [page for kind, page in sections.items() if kind not in followed],
         },
     )
 
 
-def target_url(request, item, sections):
-    if item.kind == Follow.Kind.STRUCTURE:
-        return item.structure.get_url(request)
-    if item.kind == Follow.Kind.CATEGORY:
-        blog = sections[Follow.Kind.BLOG]
-        if blog is None:
-            return None
-        return blog.get_url(request) + blog.reverse_subpage(
-            "by_category", args=[item.category.slug]
-        )
-    page = sections.get(item.kind)
-    return page.get_url(request) if page else None
+def own_follow(request, pk):
+    return get_object_or_404(Follow, pk=pk, user=request.user)
 
 
 @login_required
 @require_POST
 def update_follow(request, pk):
-    item = get_object_or_404(
-        Follow.objects.select_related("category", "structure"), pk=pk, user=request.user
-    )
+    item = own_follow(request, pk)
     form = FrequencyForm(request.POST)
     if not form.is_valid():
         bad_frequency(request)
-        return redirect("members:follows")
+        return redirect("follows:follows")
     item.set_frequency(form.cleaned_data["frequency"])
     item.save(update_fields=["frequency", "last_digest_at"])
     messages.success(
@@ -154,19 +148,17 @@ def update_follow(request, pk):
         _("You follow %(target)s: %(frequency)s.")
         % {"target": item.target_label, "frequency": item.get_frequency_display()},
     )
-    return redirect("members:follows")
+    return redirect("follows:follows")
 
 
 @login_required
 @require_POST
 def stop_follow(request, pk):
-    item = get_object_or_404(
-        Follow.objects.select_related("category", "structure"), pk=pk, user=request.user
-    )
+    item = own_follow(request, pk)
     label = item.target_label
     item.delete()
     messages.success(request, _("You no longer follow %(target)s.") % {"target": label})
-    return redirect("members:follows")
+    return redirect("follows:follows")
 
 
 # The link comes from an email: the signed token is the authority, not a session. Mail clients
@@ -179,7 +171,7 @@ def unsubscribe(request, token):
     if data is None:
         return TemplateResponse(
             request,
-            "members/follow_unsubscribe.html",
+            "follows/follow_unsubscribe.html",
             {
                 "problem": _(
                     "This unsubscribe link is invalid or has expired. "
@@ -189,7 +181,7 @@ def unsubscribe(request, token):
             status=400,
         )
     user_id, follow_ids = data
-    items = list(Follow.objects.filter(user_id=user_id, pk__in=follow_ids).for_listing())
+    items = Follow.objects.filter(user_id=user_id, pk__in=follow_ids).for_listing()
     done = False
     if request.method == "POST":
         Follow.objects.filter(pk__in=[item.pk for item in items]).update(
@@ -198,6 +190,6 @@ def unsubscribe(request, token):
         done = True
     return TemplateResponse(
         request,
-        "members/follow_unsubscribe.html",
+        "follows/follow_unsubscribe.html",
         {"follows": items, "done": done, "token": token},
     )

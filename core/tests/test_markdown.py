@@ -1,5 +1,6 @@
 """Markdown that no author can turn against the site (website/markdown.py)."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -8,8 +9,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
+from core.markdown import render_markdown
 from members.permissions import members_only_collection
-from website.markdown import render_markdown
 from website.tests.factories import StandardPageFactory
 
 HOSTILE = [
@@ -84,9 +85,7 @@ def test_ordinary_markdown_keeps_its_structure(db):
 
     assert "<h2>Titre</h2>" in html, "the page title is the only h1"
     assert (
-        "<strong>gras</strong>" in html
-        and "<em>italique</em>" in html
-        and "<s>barré</s>" in html
+        "<strong>gras</strong>" in html and "<em>italique</em>" in html and "<s>barré</s>" in html
     )
     assert "<ul>" in html and "<table>" in html
     assert '<a href="https://exemple.fr" rel="noopener noreferrer nofollow">lien</a>' in html
@@ -156,3 +155,18 @@ def test_images_from_members_only_collections_are_not_shown(db, settings, tmp_pa
     )
 
     assert "<img" not in render_markdown(f"![privée](image:{image.pk})")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# Partie\n\n## Détail", ["h2", "h3"]),
+        ("## Partie\n\n### Détail", ["h2", "h3"]),
+        ("### Seule", ["h2"]),
+        ("## Partie\n\n###### Très bas", ["h2", "h6"]),
+    ],
+)
+def test_headings_start_at_h2_whatever_level_the_author_starts_with(db, text, expected):
+    html = render_markdown(text)
+
+    assert re.findall(r"<(h[1-6])>", html) == expected

@@ -50,11 +50,15 @@ PARSER = _parser()
 
 
 def _demote_headings(tokens):
-    """Page titles are the only h1: an author's ``#`` becomes h2, and so on down to h6."""
+    """The page title is the only h1: a text's highest headings become h2 and the others keep
+    their distance below them (down to h6), whether the author started with ``#`` or ``##``."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = 2 - min(levels)
     for token in tokens:
         if token.type in {"heading_open", "heading_close"}:
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
 
 
 def _public_page_url(pk):

@@ -25,13 +25,12 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtailmarkdown.fields import MarkdownField
 
+from blog.admin_forms import BlogPostForm
+from blog.feeds import FEED_TYPES, PostFeed
+from core.markdown import reading_minutes, render_markdown
+from core.pages import SectionPage
+from core.visibility import visible_to
 from knowledge.models import StructurePage
-from website.markdown import reading_minutes, render_markdown
-from website.pages import SectionPage
-from website.visibility import visible_to
-
-from .admin_forms import BlogPostForm
-from .feeds import FEED_TYPES, PostFeed
 
 POST_BODY_MAX_LENGTH = 50_000
 POSTS_PER_PAGE = 10
@@ -344,9 +343,3 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         description = _("The latest posts of the RAA network blog.")
         feed = PostFeed(posts, title, self.url, description, FEED_TYPES[kind])
         return feed(request)
-
-
-# Comments ---------------------------------------------------------------------------------------
-# The comment model (django-comments-xtd's COMMENTS_XTD_MODEL) lives in blog/comments.py with the
-# rest of the comments code; importing it here is what registers it with Django.
-from .comments import BlogComment  # noqa: E402, F401

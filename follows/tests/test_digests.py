@@ -18,9 +18,10 @@ from wagtail.models import PageViewRestriction
 
 from blog.models import BlogPostPage
 from blog.tests.factories import BlogCategoryFactory, BlogCommentFactory
-from members.follows import Follow, target_label
+from core.followables import registry
+from follows.digests import send_digests
+from follows.models import Follow
 from members.models import User
-from members.notifications import send_digests
 from members.permissions import restrict_to_members
 from members.tests.factories import UserFactory
 from website.tests.factories import StandardPageFactory
@@ -94,7 +95,7 @@ def digest(frequency="daily"):
 def heading(kind, target=None):
     """A digest group's heading, in the language emails are written in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return f"== {capfirst(target_label(kind, target))} =="
+        return f"== {capfirst(registry.get(kind).describe(target))} =="
 
 
 def unsubscribe_path(message):
@@ -109,11 +110,11 @@ def test_first_publication_emails_each_matching_instant_follower_once(
 ):
     both = approved(email="deux@exemple.fr")
     follow(both, "blog", "instant")
-    follow(both, "category", "instant", category=network_life)
+    follow(both, "category", "instant", target_id=network_life.pk)
     about_pessac = approved(email="pessac@exemple.fr")
-    follow(about_pessac, "structure", "instant", structure=pessac)
+    follow(about_pessac, "structure", "instant", target_id=pessac.pk)
     other_category = approved(email="autre@exemple.fr")
-    follow(other_category, "category", "instant", category=feedback)
+    follow(other_category, "category", "instant", target_id=feedback.pk)
     digest_only = approved(email="quotidien@exemple.fr")
     follow(digest_only, "blog", "daily")
     author = approved(email="auteur@exemple.fr")
@@ -229,8 +230,8 @@ def test_a_summary_is_shown_as_written(blog):
 def test_a_digest_groups_by_follow_newest_first(blog, network_life, pessac):
     reader = approved()
     follow(reader, "blog")
-    follow(reader, "structure", structure=pessac)
-    follow(reader, "category", category=network_life)
+    follow(reader, "structure", target_id=pessac.pk)
+    follow(reader, "category", target_id=network_life.pk)
     post(blog, "Ancien article de catégorie", timedelta(hours=5), categories=[network_life])
     post(blog, "Article sur Pessac", timedelta(hours=4), structure=pessac)
     post(blog, "Article général", timedelta(hours=3))
@@ -305,7 +306,7 @@ def test_daily_and_weekly_digests_go_to_their_own_followers(blog):
 def test_a_digest_leaves_out_what_was_already_emailed_instantly(blog, network_life):
     reader = approved()
     follow(reader, "blog", "daily")
-    follow(reader, "category", "instant", category=network_life)
+    follow(reader, "category", "instant", target_id=network_life.pk)
     post(blog, "Déjà reçu", categories=[network_life])
     post(blog, "Pas encore reçu")
 
@@ -338,7 +339,7 @@ def test_a_digest_leaves_out_restricted_posts_own_posts_and_non_members(blog, co
 
 def test_a_digest_includes_comments_on_followed_posts(blog, network_life, feedback):
     reader = approved()
-    follow(reader, "category", category=network_life)
+    follow(reader, "category", target_id=network_life.pk)
     followed = post(blog, "Article suivi", LONG_AGO * 2, categories=[network_life])
     other = post(blog, "Article non suivi", LONG_AGO * 2, categories=[feedback])
     commenter = approved(display_name="Camille")
@@ -404,8 +405,8 @@ def test_digest_queries_do_not_depend_on_the_number_of_posts(blog, network_life,
         BlogPostPage.objects.all().delete()
         for reader in readers:
             follow(reader, "blog")
-            follow(reader, "category", category=network_life)
-            follow(reader, "structure", structure=pessac)
+            follow(reader, "category", target_id=network_life.pk)
+            follow(reader, "structure", target_id=pessac.pk)
         author = approved()
         for n in range(posts_per_reader):
             new = post(

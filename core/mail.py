@@ -1,0 +1,51 @@
+"""One way to send an email: ``send_templated``.
+
+Every message of the site (allauth's, approvals, invitations, notifications, digests) is
+rendered from three templates, ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and an
+optional ``<prefix>_message.html`` (else the text is laid out in the site's HTML email frame),
+in French, and handed to django-tasks: the request never waits for the mail server.
+"""
+
+import re
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .links import absolute_url
+from .tasks import send_email_message
+
+HTML_FRAME = "core/email/message.html"
+
+
+def render_templated(template_prefix, context):
+    """``(subject, text, html)`` of the message ``template_prefix`` for ``context``."""
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_url": absolute_url("/"),
+        **context,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template_prefix}_subject.txt", context)
+        text = render_to_string(f"{template_prefix}_message.txt", context)
+        text = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
+        subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        try:
+            html = render_to_string(f"{template_prefix}_message.html", context)
+        except TemplateDoesNotExist:
+            html = render_to_string(HTML_FRAME, {**context, "subject": subject, "text": text})
+    return subject, text, html
+
+
+def send_templated(template_prefix, to, context, headers=None):
+    """Render ``template_prefix`` for ``context`` and queue it to ``to`` (an address or a
+    list). Returns the django-tasks result."""
+    subject, text, html = render_templated(template_prefix, context)
+    return send_email_message.enqueue(
+        subject=subject,
+        body=text,
+        to=[to] if isinstance(to, str) else list(to),
+        alternatives=[[html, "text/html"]],
+        headers=headers or None,
+    )

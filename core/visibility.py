@@ -1,0 +1,171 @@
+"""Who may read what: Wagtail's view restrictions on pages and collections, for one reader.
+
+One rule for the whole site, used by listings, feeds, search, follows, comments, emails and the
+dashboard:
+
+- a restriction "private, for these groups" lets in the members of those groups (and
+  superusers);
+- a restriction "private, for logged-in users" lets in *network members* only (members and
+  coordinators): a sign-up awaiting approval is logged in but is not a member yet;
+- shared-password restrictions are turned off on this site and let nobody in.
+
+A ``Reader`` reads its groups once; the restrictions are read once per request (two queries),
+so filtering a listing costs the same whatever the number of restricted subtrees.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+
+from .roles import COORDINATORS_GROUP, MEMBERS_GROUP
+
+READER_ATTRIBUTE = "_raa_reader"
+PAGE_RESTRICTIONS_ATTRIBUTE = "_raa_page_restrictions"
+COLLECTION_RESTRICTIONS_ATTRIBUTE = "_raa_collection_restrictions"
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A view restriction reduced to what deciding needs: the subtree, its kind, its groups."""
+
+    path: str
+    kind: str
+    group_ids: frozenset
+
+    def covers(self, path):
+        return path.startswith(self.path)
+
+
+class Reader:
+    """Someone reading the site (a request's user, or an email's recipient)."""
+
+    def __init__(self, user=None):
+        self.user = user
+        self.is_authenticated = bool(
+            user is not None and user.is_authenticated and getattr(user, "is_active", False)
+        )
+        self.is_superuser = self.is_authenticated and user.is_superuser
+
+    @cached_property
+    def groups(self):
+        """``{group id: name}``, read once (through ``all()``, so a prefetch serves it)."""
+        if not self.is_authenticated:
+            return {}
+        return {group.pk: group.name for group in self.user.groups.all()}
+
+    @property
+    def group_ids(self):
+        return frozenset(self.groups)
+
+    @cached_property
+    def is_coordinator(self):
+        return self.is_superuser or COORDINATORS_GROUP in self.groups.values()
+
+    @cached_property
+    def is_member(self):
+        """Network members and coordinators: they read members-only content."""
+        return self.is_coordinator or MEMBERS_GROUP in self.groups.values()
+
+    def passes(self, restriction):
+        if restriction.kind == PageViewRestriction.NONE:
+            return True
+        if restriction.kind == PageViewRestriction.LOGIN:
+            return self.is_member
+        if restriction.kind == PageViewRestriction.GROUPS:
+            return self.is_superuser or bool(self.group_ids & restriction.group_ids)
+        return False  # shared passwords are turned off: nobody passes one
+
+    def may_read(self, path, restrictions):
+        """Whether this reader passes every restriction covering the tree ``path``."""
+        return all(self.passes(r) for r in restrictions if r.covers(path))
+
+
+def reader_of(who):
+    """The ``Reader`` for a request (built once per request), a user or a reader."""
+    if isinstance(who, Reader):
+        return who
+    if isinstance(who, HttpRequest) or hasattr(who, "user") and hasattr(who, "META"):
+        reader = getattr(who, READER_ATTRIBUTE, None)
+        if reader is None or reader.user is not who.user:
+            reader = Reader(who.user)
+            setattr(who, READER_ATTRIBUTE, reader)
+        return reader
+    return Reader(who)
+
+
+def _load(model, tree_field, request=None, attribute=None):
+    cached = getattr(request, attribute, None) if request is not None else None
+    if cached is not None:
+        return cached
+    restrictions = [
+        Restriction(
+            path=getattr(restriction, tree_field).path,
+            kind=restriction.restriction_type,
+            group_ids=frozenset(group.pk for group in restriction.groups.all()),
+        )
+        for restriction in model.objects.select_related(tree_field).prefetch_related("groups")
+    ]
+    if request is not None:
+        setattr(request, attribute, restrictions)
+    return restrictions
+
+
+def page_restrictions(request=None):
+    """Every page view restriction (two queries; once per request when one is given)."""
+    return _load(PageViewRestriction, "page", request, PAGE_RESTRICTIONS_ATTRIBUTE)
+
+
+def collection_restrictions(request=None):
+    """Every collection view restriction (two queries; once per request when one is given)."""
+    return _load(
+        CollectionViewRestriction, "collection", request, COLLECTION_RESTRICTIONS_ATTRIBUTE
+    )
+
+
+def _request_of(who):
+    return who if isinstance(who, HttpRequest) or hasattr(who, "META") else None
+
+
+def visible_to(pages, who, restrictions=None):
+    """``pages`` without those under a restriction that ``who`` (request, user or reader)
+    does not pass. One query for the whole queryset, whatever the number of restrictions."""
+    reader = reader_of(who)
+    if restrictions is None:
+        restrictions = page_restrictions(_request_of(who))
+    failed = [Q(path__startswith=r.path) for r in restrictions if not reader.passes(r)]
+    if not failed:
+        return pages
+    return pages.exclude(reduce(or_, failed))
+
+
+def can_read(page, who, restrictions=None):
+    """Whether ``who`` may read ``page`` (its restrictions and its ancestors')."""
+    reader = reader_of(who)
+    if restrictions is None:
+        restrictions = page_restrictions(_request_of(who))
+    return reader.may_read(page.path, restrictions)
+
+
+def unreadable_collection_ids(who):
+    """Ids of the collections (with their descendants) ``who`` may not open."""
+    reader = reader_of(who)
+    failed = [
+        Q(path__startswith=r.path)
+        for r in collection_restrictions(_request_of(who))
+        if not reader.passes(r)
+    ]
+    if not failed:
+        return set()
+    return set(Collection.objects.filter(reduce(or_, failed)).values_list("pk", flat=True))
+
+
+def is_public_collection(collection, restrictions=None):
+    """Whether anyone at all may open documents and images of ``collection``."""
+    if restrictions is None:
+        restrictions = collection_restrictions()
+    return not any(r.covers(collection.path) for r in restrictions)

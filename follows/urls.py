@@ -1,0 +1,16 @@
+"""Follows live under the member's account, at the addresses they always had (``/membres/``):
+unsubscribe links already sent keep working."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "follows"
+
+urlpatterns = [
+    path("moi/abonnements/", views.follows, name="follows"),
+    path("moi/abonnements/suivre/", views.follow, name="follow"),
+    path("moi/abonnements/<int:pk>/", views.update_follow, name="update_follow"),
+    path("moi/abonnements/<int:pk>/arreter/", views.stop_follow, name="stop_follow"),
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,137 @@
+"""The demo site served by its own process, for the browser tests (Chromium through Playwright).
+
+The server is built once per test session: a fresh SQLite file, ``migrate``, the demo content
+with its accounts, then ``runserver`` on a free port with the test settings (DEBUG off, French
+error pages, the strict Content-Security-Policy). Browser tests never touch the test database:
+they read the site as its users do, so they need no transactional database and no demo content
+rebuilt per test.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_ACCOUNTS = {
+    "coordinator": ("coordination@exemple.fr", "demo-coordination"),
+    "referent": ("pessac@exemple.fr", "demo-pessac"),
+    "member": ("membre@exemple.fr", "demo-membre"),
+}
+BUILD_DEMO = """
+from io import StringIO
+from django.core.management import call_command
+from django.test.utils import override_settings
+with override_settings(DEBUG=True):  # --with-accounts refuses to run with DEBUG off
+    call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+"""
+CSP_ERRORS = ("Content Security Policy", "Refused to")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class DemoServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_demo_server(folder):
+    """Build the demo database in ``folder`` and serve it; returns a ``DemoServer``."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "website.settings.test",
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "TEST_MEDIA_ROOT": str(folder / "media"),
+        "TEST_SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+
+    manage("migrate", "--no-input")
+    manage("shell", "-c", BUILD_DEMO)
+    log = folder / "server.log"
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = DemoServer(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(server.url + "/robots.txt", timeout=2)  # noqa: S310
+            return server
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                break
+            time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"The demo server did not start:\n{log.read_text()}")
+
+
+def log_in(page, server, role):
+    """Log ``page``'s browser context in as one of the demo accounts, through the login form."""
+    email, password = DEMO_ACCOUNTS[role]
+    page.goto(server.url + "/comptes/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+
+
+def watch_csp(page):
+    """A list that fills with the page's Content-Security-Policy violations."""
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and any(marker in message.text for marker in CSP_ERRORS)
+            and errors.append(message.text)
+        ),
+    )
+    return errors
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+    ]
+
+
+def overflow(page):
+    return max(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"), 0)
