@@ -40,9 +40,6 @@ def pytest_collection_modifyitems(config, items):
         )
     )
     if HAS_CHROMIUM:
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(pytest.mark.xdist_group("browser"))
         return
     if IN_CI and any("browser" in item.keywords for item in items):
         raise pytest.UsageError(f"CI=true but Chromium is not installed ({CHROMIUM}).")

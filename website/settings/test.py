@@ -19,3 +19,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # Serve static files from the apps' folders, as in development: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A file for the SQLite test database lets `pytest --reuse-db` skip the migrations between runs
+# (pytest-django adds the worker's name under pytest-xdist); in memory otherwise.
+if env("TEST_DB_NAME", default="") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}  # noqa: F405

@@ -10,7 +10,8 @@ import pytest
 
 from website.tests.browser import axe_violations, log_in, overflow, watch_csp
 
-pytestmark = pytest.mark.browser
+# One xdist worker runs them all: the demo server is built once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # (who reads, the address): every page type of the site once.
 PAGES = [
