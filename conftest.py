@@ -26,6 +26,38 @@ def is_transactional(item):
     )
 
 
+# What depends on the database engine: migrations, constraints, searching, filtering and
+# counting, dates, query counts. CI runs these on PostgreSQL too (`-m db_sensitive`); every
+# test runs on SQLite.
+DB_SENSITIVE_MODULES = {
+    "blog/tests/test_blog.py",
+    "follows/tests/test_digests.py",
+    "follows/tests/test_follows.py",
+    "knowledge/tests/test_dashboard.py",
+    "knowledge/tests/test_directory.py",
+    "knowledge/tests/test_migrations.py",
+    "knowledge/tests/test_models.py",
+    "knowledge/tests/test_search.py",
+    "members/tests/test_directory.py",
+    "members/tests/test_invitations.py",
+    "members/tests/test_models.py",
+    "search/tests/test_search.py",
+    "website/tests/test_agenda.py",
+}
+DB_SENSITIVE_WORDS = ("queries", "query_count", "migration", "constraint", "concurrent")
+
+
+def is_db_sensitive(item):
+    module = item.nodeid.split("::")[0]
+    return module in DB_SENSITIVE_MODULES or any(w in item.name for w in DB_SENSITIVE_WORDS)
+
+
+def pytest_itemcollected(item):
+    # As each test is collected, so that `-m db_sensitive` sees the marker.
+    if is_db_sensitive(item):
+        item.add_marker(pytest.mark.db_sensitive)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     # Tests on the demo content after the others, module by module, so that each module
