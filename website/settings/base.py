@@ -52,6 +52,27 @@ def search_backend(elasticsearch_url):
     }
 
 
+def database(url):
+    """Django's database settings for ``url``; SQLite ones tuned for several writers.
+
+    The embedded SQLite default (and any ``sqlite://`` URL from the environment) writes through
+    a write-ahead log, so readers never block the writer; every transaction takes the write
+    lock when it begins (``BEGIN IMMEDIATE``), and a writer waits up to 20 seconds for it,
+    instead of failing with "database is locked" when an editor publishes while another
+    page's autosave writes.
+    """
+    config = env.db_url_config(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
+        )
+    return config
+
+
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
@@ -90,6 +111,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
     "django.contrib.auth",
@@ -141,7 +163,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -214,9 +236,15 @@ elif env("EMAIL_HOST", default=""):
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every message, Wagtail's moderation and comment notifications included, is queued as a task
+# (core.mail.QueuedEmailBackend); the task hands it to the backend configured above.
+RAA_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Réseau RAA <ne-pas-repondre@exemple.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Immediate: the task runs inside the request (`make run`, tests). Production queues them in the
+# database for `manage.py db_worker` (django-tasks-db).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # The public site runs under a strict policy: every script and style is a file served by the
@@ -240,6 +268,8 @@ CONTENT_SECURITY_POLICY = {
 # Wagtail
 WAGTAIL_SITE_NAME = "Réseau RAA"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# No third party: Gravatar would receive a hash of every staff member's email address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
 WAGTAILDOCS_EXTENSIONS = [
