@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -16,3 +17,23 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy under ``RAA_ADMIN_CSP_PREFIXES``.
+
+    The public site gets ``CONTENT_SECURITY_POLICY``. Wagtail's admin ships inline scripts and
+    styles, so it gets ``RAA_ADMIN_CONTENT_SECURITY_POLICY`` (enforced: nothing from another
+    origin, no plugins, no framing by other sites) and the strict policy in report-only mode
+    (``RAA_ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY``), so the browser reports what Wagtail
+    would still need to drop before the admin can be held to it.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if parts.config is None and request.path_info.startswith(
+            tuple(settings.RAA_ADMIN_CSP_PREFIXES)
+        ):
+            name = "RAA_ADMIN_CONTENT_SECURITY_POLICY" + ("_REPORT_ONLY" if report_only else "")
+            parts.config = getattr(settings, name)
+        return parts

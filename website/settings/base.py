@@ -135,7 +135,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -248,21 +248,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # The public site runs under a strict policy: every script and style is a file served by the
-# site itself. Wagtail's admin is left out because it ships inline scripts of its own.
-CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
-    },
+# site itself. Wagtail's admin ships inline scripts and styles of its own: it gets the same
+# policy with those allowed, and the strict one in report-only mode (core.middleware).
+STRICT_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+RAA_ADMIN_CSP_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": STRICT_CSP_DIRECTIVES}
+RAA_ADMIN_CONTENT_SECURITY_POLICY = {
+    **STRICT_CSP_DIRECTIVES,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # Image previews and the rich text editor's pasted images; the page preview's frame.
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+}
+RAA_ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    **STRICT_CSP_DIRECTIVES,
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
 }
 
 # Wagtail
