@@ -11,7 +11,7 @@ from .models import Invitation, Membership, StructureTeam
 
 admin_urls = [
     path("", admin_views.pending, name="pending"),
-    path("<int:pk>/<str:decision>/", admin_views.decide_view, name="decide"),
+    path("<id:pk>/<str:decision>/", admin_views.decide_view, name="decide"),
 ]
 
 
