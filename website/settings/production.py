@@ -29,7 +29,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 DATABASES = {"default": database(required("DATABASE_URL"))}
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

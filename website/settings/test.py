@@ -15,6 +15,7 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
 }
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/raa-test-media")  # noqa: S108
+DOCUMENTS_ROOT = env.path("TEST_DOCUMENTS_ROOT", default=f"{MEDIA_ROOT}-documents")
 SITE_URL = env("TEST_SITE_URL", default="http://testserver")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # Serve static files from the apps' folders, as in development: no collectstatic before tests.
