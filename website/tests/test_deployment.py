@@ -6,8 +6,10 @@ import subprocess
 import sys
 import threading
 
+from django.conf import settings
 from django.db.utils import ConnectionHandler
 
+from website.settings import base as base_settings
 from website.settings.base import database
 from website.tests.test_project import PRODUCTION_ENV, ROOT
 
@@ -140,3 +142,10 @@ def test_production_queues_every_email_as_a_task_in_the_database():
     assert values["tasks"] == "django_tasks_db.DatabaseBackend"
     assert values["email"] == "core.mail.QueuedEmailBackend"
     assert values["delivery"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_make_run_and_the_tests_run_tasks_immediately():
+    immediate = "django_tasks.backends.immediate.ImmediateBackend"
+
+    assert base_settings.TASKS["default"]["BACKEND"] == immediate  # dev takes base's
+    assert settings.TASKS["default"]["BACKEND"] == immediate
