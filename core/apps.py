@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from . import converters
+from . import checks, converters  # noqa: F401 - checks registers itself
 
 # Before any app's models: routable pages compile their routes when their class is defined.
 converters.register()

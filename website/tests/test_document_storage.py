@@ -15,6 +15,7 @@ from django.views.static import serve as serve_media
 from wagtail.documents import get_document_model
 from wagtail_factories import ImageFactory
 
+from core.checks import documents_outside_media
 from members.permissions import members_only_collection
 
 
@@ -91,3 +92,11 @@ def test_the_command_moves_documents_left_in_media_root(tmp_path, settings):
     with document.file.open("rb") as moved:
         assert moved.read() == b"%PDF-1.4 ancien"
     assert is_inside(document.file.path, settings.DOCUMENTS_ROOT)
+
+
+def test_documents_root_inside_media_root_is_a_start_up_error(settings):
+    settings.DOCUMENTS_ROOT = Path(settings.MEDIA_ROOT) / "documents-prives"
+
+    assert [error.id for error in documents_outside_media(None)] == ["core.E001"]
+    settings.DOCUMENTS_ROOT = Path(settings.MEDIA_ROOT).parent / "ailleurs"
+    assert documents_outside_media(None) == []
