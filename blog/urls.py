@@ -7,10 +7,10 @@ from . import views
 app_name = "blog_comments"
 
 urlpatterns = [
-    path("article/<int:post_id>/", views.new_comment, name="post"),
-    path("<int:comment_id>/repondre/", views.reply, name="reply"),
-    path("<int:comment_id>/modifier/", views.edit, name="edit"),
-    path("<int:comment_id>/supprimer/", views.delete, name="delete"),
-    path("<int:comment_id>/signaler/", views.flag, name="flag"),
-    path("<int:comment_id>/masquer/", views.hide, name="hide"),
+    path("article/<id:post_id>/", views.new_comment, name="post"),
+    path("<id:comment_id>/repondre/", views.reply, name="reply"),
+    path("<id:comment_id>/modifier/", views.edit, name="edit"),
+    path("<id:comment_id>/supprimer/", views.delete, name="delete"),
+    path("<id:comment_id>/signaler/", views.flag, name="flag"),
+    path("<id:comment_id>/masquer/", views.hide, name="hide"),
 ]

@@ -9,6 +9,7 @@ in French, and handed to django-tasks: the request never waits for the mail serv
 import re
 
 from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -49,3 +50,31 @@ def send_templated(template_prefix, to, context, headers=None):
         alternatives=[[html, "text/html"]],
         headers=headers or None,
     )
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    """``EMAIL_BACKEND`` of the site: queues every message as a ``send_email_message`` task.
+
+    What the site composes goes through ``send_templated``; this backend catches the rest
+    (Wagtail's moderation and comment notifications, Django's error mails), so no request
+    waits for the mail server. The task delivers through ``RAA_EMAIL_DELIVERY_BACKEND``.
+    Attachments other than text alternatives are not supported (the site sends none).
+    """
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            send_email_message.enqueue(
+                subject=str(message.subject),
+                body=str(message.body),
+                to=list(message.to),
+                alternatives=[
+                    [str(content), mimetype]
+                    for content, mimetype in getattr(message, "alternatives", ())
+                ],
+                headers=dict(message.extra_headers) or None,
+                from_email=message.from_email,
+                cc=list(message.cc),
+                bcc=list(message.bcc),
+                reply_to=list(message.reply_to),
+            )
+        return len(email_messages)

@@ -6,7 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("<int:pk>/", views.profile, name="profile"),
+    path("<id:pk>/", views.profile, name="profile"),
     path("moi/", views.edit_profile, name="edit_profile"),
     path("moi/donnees/", views.export_data, name="export_data"),
     path("moi/supprimer/", views.delete_my_account, name="delete_account"),

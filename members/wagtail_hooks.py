@@ -6,12 +6,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from core.middleware import mark_no_store
+
 from . import admin_views
 from .models import Invitation, Membership, StructureTeam
 
 admin_urls = [
     path("", admin_views.pending, name="pending"),
-    path("<int:pk>/<str:decision>/", admin_views.decide_view, name="decide"),
+    path("<id:pk>/<str:decision>/", admin_views.decide_view, name="decide"),
 ]
 
 
@@ -20,6 +22,13 @@ def register_pending_urls():
     return [
         path("inscriptions/", include((admin_urls, "members_admin"), namespace="members_admin"))
     ]
+
+
+@hooks.register("before_serve_document")
+def keep_restricted_documents_out_of_caches(document, request):
+    """A document of a restricted collection is stored by no cache, the browser's included."""
+    if document.collection.get_view_restrictions().exists():
+        mark_no_store(request)
 
 
 class PendingMenuItem(MenuItem):

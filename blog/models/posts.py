@@ -293,7 +293,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
             follow_target=structure,
         )
 
-    @path("auteur/<int:pk>/")
+    @path("auteur/<id:pk>/")
     def by_author(self, request, pk):
         author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
         posts = self.posts(request).filter(authors=author)
@@ -301,7 +301,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
             raise Http404
         return self.render_listing(request, posts, _("Author: %(name)s") % {"name": author.name})
 
-    @path("<int:year>/")
+    @path("<year:year>/")
     def by_year(self, request, year):
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise Http404
@@ -311,7 +311,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
             _("Archives: %(year)s") % {"year": year},
         )
 
-    @path("<int:year>/<int:month>/")
+    @path("<year:year>/<month:month>/")
     def by_month(self, request, year, month):
         if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
             raise Http404

@@ -52,6 +52,27 @@ def search_backend(elasticsearch_url):
     }
 
 
+def database(url):
+    """Django's database settings for ``url``; SQLite ones tuned for several writers.
+
+    The embedded SQLite default (and any ``sqlite://`` URL from the environment) writes through
+    a write-ahead log, so readers never block the writer; every transaction takes the write
+    lock when it begins (``BEGIN IMMEDIATE``), and a writer waits up to 20 seconds for it,
+    instead of failing with "database is locked" when an editor publishes while another
+    page's autosave writes.
+    """
+    config = env.db_url_config(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
+        )
+    return config
+
+
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
@@ -90,6 +111,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
     "django.contrib.auth",
@@ -111,9 +133,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -141,7 +164,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -197,8 +220,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Wagtail's documents live outside MEDIA_ROOT, which the web server may publish: they are only
+# served by Wagtail's view, which checks the collection's privacy (core.storage).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private_documents")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -214,32 +240,53 @@ elif env("EMAIL_HOST", default=""):
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every message, Wagtail's moderation and comment notifications included, is queued as a task
+# (core.mail.QueuedEmailBackend); the task hands it to the backend configured above.
+RAA_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Réseau RAA <ne-pas-repondre@exemple.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Immediate: the task runs inside the request (`make run`, tests). Production queues them in the
+# database for `manage.py db_worker` (django-tasks-db).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # The public site runs under a strict policy: every script and style is a file served by the
-# site itself. Wagtail's admin is left out because it ships inline scripts of its own.
-CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
-    },
+# site itself. Wagtail's admin ships inline scripts and styles of its own: it gets the same
+# policy with those allowed, and the strict one in report-only mode (core.middleware).
+STRICT_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+RAA_ADMIN_CSP_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": STRICT_CSP_DIRECTIVES}
+RAA_ADMIN_CONTENT_SECURITY_POLICY = {
+    **STRICT_CSP_DIRECTIVES,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # Image previews and the rich text editor's pasted images; the page preview's frame.
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+}
+RAA_ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    **STRICT_CSP_DIRECTIVES,
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
 }
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Réseau RAA"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# No third party: Gravatar would receive a hash of every staff member's email address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
 WAGTAILDOCS_EXTENSIONS = [
@@ -255,6 +302,7 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
     "zip",
 ]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # never a redirect to the file's storage URL
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 # Restrictions are by login and group only: a shared page password is stored in plain text.

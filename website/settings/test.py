@@ -9,11 +9,13 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RAA_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
 }
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/raa-test-media")  # noqa: S108
+DOCUMENTS_ROOT = env.path("TEST_DOCUMENTS_ROOT", default=f"{MEDIA_ROOT}-documents")
 SITE_URL = env("TEST_SITE_URL", default="http://testserver")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # Serve static files from the apps' folders, as in development: no collectstatic before tests.

@@ -185,3 +185,18 @@ def test_a_referent_updates_progress_and_the_page_and_dashboard_show_it(page, de
     completion = page.locator("table", has_text="Pessac").filter(has_text="Abandonnées")
     pessac_row = completion.locator("tr", has_text="Pessac").inner_text()
     assert re.search(rf"\b{average}\s%", pessac_row), pessac_row
+
+
+def test_the_admin_works_under_its_policy_and_reports_what_the_strict_one_would_block(
+    page, demo_server
+):
+    csp_errors = watch_csp(page)
+    log_in(page, demo_server, "coordinator")
+    for path in ("/admin/", "/admin/pages/", "/admin/users/", "/admin/account/"):
+        page.goto(demo_server.url + path)
+    open_action_plan(page, demo_server)
+    page.get_by_role("tab", name="Plan d'actions").wait_for()
+
+    enforced = [error for error in csp_errors if "[Report Only]" not in error]
+    assert enforced == []
+    assert page.locator("img[src*='gravatar']").count() == 0

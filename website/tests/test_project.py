@@ -20,12 +20,23 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "website.settings.production",
     "SECRET_KEY": "a-long-production-secret-key-for-the-check-only-0123456789abcdefghij",
     "ALLOWED_HOSTS": "raa.exemple.fr",
+    "SITE_URL": "https://raa.exemple.fr",
+    "DATABASE_URL": "sqlite:////tmp/raa-production-check.sqlite3",
 }
 
 
 def run_manage(*args, env):
     # conftest.py allows async-unsafe calls for Playwright; a deployment never does.
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    unset = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DEBUG",
+        "SECURE_HSTS_PRELOAD",
+        "DJANGO_TASKS_BACKEND",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -37,7 +48,7 @@ def run_manage(*args, env):
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL"])
 def test_production_refuses_to_start_without_a_required_variable(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
 

@@ -1,0 +1,48 @@
+"""Every email is a task: the site's own, allauth's and Wagtail's, delivered by the worker."""
+
+import pytest
+from allauth.account.adapter import get_adapter
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+from wagtail.admin.mail import send_mail as wagtail_send_mail
+
+QUEUED = {
+    "EMAIL_BACKEND": "core.mail.QueuedEmailBackend",
+    "RAA_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_allauth_and_wagtail_emails_wait_in_the_database_until_the_worker_sends_them():
+    with override_settings(**QUEUED):
+        get_adapter().send_mail(
+            "account/email/unknown_account",
+            "inconnu@exemple.fr",
+            {"signup_url": "https://raa.exemple.fr/comptes/signup/"},
+        )
+        # Wagtail's moderation notifications go through this function.
+        wagtail_send_mail(
+            "Page soumise à modération",
+            "Une page attend votre relecture.",
+            ["coordination@exemple.fr"],
+            html_message="<p>Une page attend votre relecture.</p>",
+        )
+
+        assert mail.outbox == []
+        assert DBTaskResult.objects.count() == 2
+
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "coordination@exemple.fr",
+        "inconnu@exemple.fr",
+    ]
+    wagtail_message = next(m for m in mail.outbox if m.to == ["coordination@exemple.fr"])
+    assert wagtail_message.subject == "Page soumise à modération"
+    assert wagtail_message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert wagtail_message.alternatives[0][1] == "text/html"
+    allauth_message = next(m for m in mail.outbox if m.to == ["inconnu@exemple.fr"])
+    assert allauth_message.alternatives[0][1] == "text/html"
