@@ -70,6 +70,7 @@ COORDINATOR_MODEL_PERMISSIONS = [
             "purchasingorganisation",
             "sector",
             "theme",
+            "handoutitem",
         ]
         for action in ["add", "change", "delete", "view"]
     ],

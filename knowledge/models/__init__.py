@@ -10,6 +10,7 @@ from knowledge.vocabularies import (
     Theme,
 )
 
+from .handouts import HandoutItem, HandoutList, HandoutProgress
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
 from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .structures import StructurePage
@@ -18,6 +19,9 @@ __all__ = [
     "Action",
     "CommitmentRecord",
     "Departement",
+    "HandoutItem",
+    "HandoutList",
+    "HandoutProgress",
     "DiagnosticItem",
     "JourneyStage",
     "LessonIndexPage",
