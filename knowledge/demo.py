@@ -4,6 +4,7 @@ from core.demo import get_or_create_child
 
 from .demo_experience import STRUCTURE_BODY, fill_experience
 from .demo_handouts import build_handouts, fill_handouts
+from .demo_questionnaire import build_questionnaire, fill_questionnaire
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
 from .vocabularies import Departement, StructureType
 
@@ -67,6 +68,7 @@ def build_knowledge(home, stdout):
         "achat et enjeux d'achat.</p>",
     )
     build_handouts(stdout)
+    build_questionnaire(stdout)
     created = filled = 0
     for slug, name, structure_type, departement in STRUCTURES:
         structure, was_created = get_or_create_child(
@@ -81,6 +83,7 @@ def build_knowledge(home, stdout):
         created += was_created
         filled += fill_experience(structure)
         fill_handouts(structure)
+        fill_questionnaire(structure)
     stdout.write(
         f"Structures ready: /structures/ ({created} created, {filled} given illustrative "
         f"journeys and action plans, {len(STRUCTURES)} in all)."

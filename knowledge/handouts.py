@@ -1,15 +1,11 @@
 """The indicative lists on a structure's page: who works on them, the team's form, progress.
 
-The team of a structure is who may edit its page in Wagtail (the team's group; coordinators
-may edit every page): ``knowledge`` needs no knowledge of memberships to tell them apart.
-Everyone else, members included, sees neither the lists' progress nor the form.
+Only the structure's team and the coordinators (``knowledge.teams``) see the lists' progress
+and the form; everyone else, members included, sees neither.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -18,18 +14,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import reader_of
 from knowledge.models.handouts import HandoutItem, HandoutList, HandoutProgress
-
-
-def works_on(structure, request):
-    """Whether the request's user is on ``structure``'s team or coordinates the network."""
-    reader = reader_of(request)
-    if not reader.is_member:
-        return False
-    if reader.is_coordinator:
-        return True
-    return structure.permissions_for_user(request.user).can_edit()
+from knowledge.questionnaire import summary_of as questionnaire_summaries
+from knowledge.teams import team_only, works_on
 
 
 class ItemProgressForm(forms.Form):
@@ -84,12 +71,13 @@ def save_progress(structure, forms_, user):
 
 def handouts_view(structure, request):
     """``/structures/<slug>/listes-indicatives/``: the two lists, ticked off by the team."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-    if not works_on(structure, request):
-        raise PermissionDenied(
-            gettext("Only the structure's team and the coordination see its indicative lists.")
-        )
+    refused = team_only(
+        structure,
+        request,
+        gettext("Only the structure's team and the coordination see its indicative lists."),
+    )
+    if refused:
+        return refused
     if request.method == "POST":
         rows = progress_forms(structure, request.POST)
         if all(form.is_valid() for _item, _row, form in rows):
@@ -176,15 +164,25 @@ def structure_handouts(structure, request):
     """The progress box of a structure page, for its team and coordinators; else None."""
     if not request.user.is_authenticated or not works_on(structure, request):
         return None
-    return {"lists": progress_of([structure.pk])[structure.pk]}
+    return {
+        "lists": progress_of([structure.pk])[structure.pk],
+        "questionnaire": questionnaire_summaries([structure.pk])[structure.pk],
+    }
 
 
 def handouts_table(structures):
     """The dashboard's table (coordinators): each structure's progress on both lists."""
-    progress = progress_of([structure.pk for structure in structures])
+    ids = [structure.pk for structure in structures]
+    progress = progress_of(ids)
+    questionnaires = questionnaire_summaries(ids)
     return {
         "lists": list(HandoutList),
         "rows": [
-            {"structure": structure, "lists": progress[structure.pk]} for structure in structures
+            {
+                "structure": structure,
+                "lists": progress[structure.pk],
+                "questionnaire": questionnaires[structure.pk],
+            }
+            for structure in structures
         ],
     }

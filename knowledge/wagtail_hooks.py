@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models.handouts import HandoutItem
+from .models.questionnaire import Question
 from .vocabularies import VOCABULARIES
 
 
@@ -58,3 +59,21 @@ class HandoutItemViewSet(SnippetViewSet):
 
 
 register_snippet(HandoutItemViewSet)
+
+
+class QuestionViewSet(SnippetViewSet):
+    """The questions of the detailed questionnaire, kept by the coordination."""
+
+    model = Question
+    icon = "help"
+    menu_label = _("Questionnaire")
+    menu_name = "questionnaire"
+    menu_order = 261
+    add_to_admin_menu = True
+    list_display = ["text", "section", "kind", "sort_order"]
+    list_filter = ["section", "kind"]
+    search_fields = ["text"]
+    ordering = Question._meta.ordering
+
+
+register_snippet(QuestionViewSet)

@@ -71,6 +71,7 @@ COORDINATOR_MODEL_PERMISSIONS = [
             "sector",
             "theme",
             "handoutitem",
+            "question",
         ]
         for action in ["add", "change", "delete", "view"]
     ],

@@ -12,11 +12,23 @@ from knowledge.vocabularies import (
 
 from .handouts import HandoutItem, HandoutList, HandoutProgress
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
+from .questionnaire import (
+    Answer,
+    Question,
+    QuestionKind,
+    QuestionnaireResponse,
+    QuestionnaireSection,
+)
 from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .structures import StructurePage
 
 __all__ = [
     "Action",
+    "Answer",
+    "Question",
+    "QuestionKind",
+    "QuestionnaireResponse",
+    "QuestionnaireSection",
     "CommitmentRecord",
     "Departement",
     "HandoutItem",

@@ -30,6 +30,7 @@ from core.visibility import reader_of
 from knowledge.experience import experience_context
 from knowledge.exports import action_plan_response
 from knowledge.handouts import handouts_view, structure_handouts
+from knowledge.questionnaire import questionnaire_view, reopen_view
 from knowledge.vocabularies import (
     Departement,
     PurchasingOrganisation,
@@ -334,6 +335,14 @@ class StructurePage(RoutablePageMixin, Page):
     @path("listes-indicatives/", name="handouts")
     def handouts(self, request):
         return handouts_view(self, request)
+
+    @path("questionnaire/", name="questionnaire")
+    def questionnaire_page(self, request):
+        return questionnaire_view(self, request)
+
+    @path("questionnaire/rouvrir/", name="questionnaire_reopen")
+    def questionnaire_reopen(self, request):
+        return reopen_view(self, request)
 
     @property
     def size_band(self):
