@@ -21,7 +21,9 @@ from knowledge.teams import team_only, works_on
 
 class ItemProgressForm(forms.Form):
     done = forms.BooleanField(required=False)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, item, **kwargs):

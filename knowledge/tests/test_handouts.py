@@ -78,6 +78,12 @@ def test_the_team_ticks_items_off_and_sees_its_progress(client, structures, item
     assert saved.note == "Reçu par courriel"
     assert HandoutProgress.objects.filter(structure=pessac).count() == 2  # unchanged rows skipped
 
+    # The date comes back in the form as the browser's date field reads it (ISO), so saving
+    # the page again unchanged keeps it.
+    assert (
+        f'name="item-{documents[0].pk}-date" value="2010-01-20"' in client.get(URL).content.decode()
+    )
+
     structure_page = client.get("/structures/pessac/").content.decode()
     assert "Documents clés : 2 sur 3" in structure_page
     assert "Entretiens : 0 sur 2" in structure_page
