@@ -14,8 +14,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import visible_to
+from core.visibility import reader_of, visible_to
 from knowledge import charts
+from knowledge.handouts import handouts_table
 from knowledge.models.sections import Action, JourneyStage, summarise_actions
 from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import ActionStatus, JourneyStep, ProgrammeCommitment, StepStatus
@@ -42,10 +43,13 @@ def dashboard_view(index_page, request):
     if not request.user.is_network_member:
         raise PermissionDenied(_("The network dashboard is for network members."))
     structures = dashboard_structures(index_page, request)
+    context = dashboard_context(structures)
+    # The teams' progress on the indicative lists is the coordination's business.
+    context["handouts"] = handouts_table(structures) if reader_of(request).is_coordinator else None
     return index_page.render(
         request,
         template="knowledge/dashboard.html",
-        context_overrides=dashboard_context(structures),
+        context_overrides=context,
     )
 
 

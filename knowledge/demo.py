@@ -3,6 +3,8 @@
 from core.demo import get_or_create_child
 
 from .demo_experience import STRUCTURE_BODY, fill_experience
+from .demo_handouts import build_handouts, fill_handouts
+from .demo_questionnaire import build_questionnaire, fill_questionnaire
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
 from .vocabularies import Departement, StructureType
 
@@ -65,6 +67,8 @@ def build_knowledge(home, stdout):
         "territoire, engagement en faveur du développement durable, organisation de la fonction "
         "achat et enjeux d'achat.</p>",
     )
+    build_handouts(stdout)
+    build_questionnaire(stdout)
     created = filled = 0
     for slug, name, structure_type, departement in STRUCTURES:
         structure, was_created = get_or_create_child(
@@ -78,6 +82,8 @@ def build_knowledge(home, stdout):
         )
         created += was_created
         filled += fill_experience(structure)
+        fill_handouts(structure)
+        fill_questionnaire(structure)
     stdout.write(
         f"Structures ready: /structures/ ({created} created, {filled} given illustrative "
         f"journeys and action plans, {len(STRUCTURES)} in all)."

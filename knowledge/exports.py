@@ -38,6 +38,21 @@ def action_plan_response(structure, request, file_format):
         raise PermissionDenied
     actions = structure.actions.select_related("sector")
     dataset = action_plan_dataset(actions, FORMULA_TRIGGERS[file_format])
+    response = spreadsheet_response(dataset, file_format, f"plan-actions-{structure.slug}")
+    if not structure.section_is_public("action_plan"):
+        patch_cache_control(response, private=True)
+    return response
+
+
+def safe_text(value, formula_triggers=()):
+    """``value`` with an apostrophe in front when a spreadsheet would run it as a formula."""
+    if formula_triggers and value and value.startswith(formula_triggers):
+        return "'" + value
+    return value
+
+
+def spreadsheet_response(dataset, file_format, filename):
+    """``dataset`` as a file named ``filename`` to download, in ``file_format``."""
     extension, content_type = FORMATS[file_format]
     if file_format == "csv":
         # UTF-8 with a byte order mark and semicolons: French Excel reads the BOM as "UTF-8"
@@ -49,10 +64,8 @@ def action_plan_response(structure, request, file_format):
         content = dataset.export(file_format)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"plan-actions-{structure.slug}.{extension}"
+        as_attachment=True, filename=f"{filename}.{extension}"
     )
-    if not structure.section_is_public("action_plan"):
-        patch_cache_control(response, private=True)
     return response
 
 
@@ -63,10 +76,8 @@ def action_plan_dataset(actions, formula_triggers=()):
     apostrophe in front, so ``=HYPERLINK(...)`` stays text when the file is opened.
     """
 
-    def safe_text(value):
-        if formula_triggers and value and value.startswith(formula_triggers):
-            return "'" + value
-        return value
+    def text(value):
+        return safe_text(value, formula_triggers)
 
     dataset = tablib.Dataset(
         headers=[
@@ -85,15 +96,15 @@ def action_plan_dataset(actions, formula_triggers=()):
     for action in actions:
         dataset.append(
             [
-                safe_text(action.title),
-                safe_text(action.description),
-                safe_text(action.sector.name if action.sector else ""),
-                safe_text(action.owner),
+                text(action.title),
+                text(action.description),
+                text(action.sector.name if action.sector else ""),
+                text(action.owner),
                 action.start_date,
                 action.due_date,
                 str(action.get_status_display()),
                 action.progress,
-                safe_text(indicators_summary(action)),
+                text(indicators_summary(action)),
             ]
         )
     return dataset

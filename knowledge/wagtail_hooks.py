@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .models.handouts import HandoutItem
+from .models.questionnaire import Question
 from .vocabularies import VOCABULARIES
 
 
@@ -39,3 +41,39 @@ class VocabularyGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabularyGroup)
+
+
+class HandoutItemViewSet(SnippetViewSet):
+    """The items of the two indicative lists, kept by the coordination."""
+
+    model = HandoutItem
+    icon = "list-ol"
+    menu_label = _("Indicative lists")
+    menu_name = "indicative-lists"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["title", "handout_list", "holder", "sort_order"]
+    list_filter = ["handout_list"]
+    search_fields = ["title", "holder"]
+    ordering = HandoutItem._meta.ordering
+
+
+register_snippet(HandoutItemViewSet)
+
+
+class QuestionViewSet(SnippetViewSet):
+    """The questions of the detailed questionnaire, kept by the coordination."""
+
+    model = Question
+    icon = "help"
+    menu_label = _("Questionnaire")
+    menu_name = "questionnaire"
+    menu_order = 261
+    add_to_admin_menu = True
+    list_display = ["text", "section", "kind", "sort_order"]
+    list_filter = ["section", "kind"]
+    search_fields = ["text"]
+    ordering = Question._meta.ordering
+
+
+register_snippet(QuestionViewSet)

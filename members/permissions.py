@@ -70,6 +70,8 @@ COORDINATOR_MODEL_PERMISSIONS = [
             "purchasingorganisation",
             "sector",
             "theme",
+            "handoutitem",
+            "question",
         ]
         for action in ["add", "change", "delete", "view"]
     ],

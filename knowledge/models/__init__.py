@@ -10,14 +10,30 @@ from knowledge.vocabularies import (
     Theme,
 )
 
+from .handouts import HandoutItem, HandoutList, HandoutProgress
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
+from .questionnaire import (
+    Answer,
+    Question,
+    QuestionKind,
+    QuestionnaireResponse,
+    QuestionnaireSection,
+)
 from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .structures import StructurePage
 
 __all__ = [
     "Action",
+    "Answer",
+    "Question",
+    "QuestionKind",
+    "QuestionnaireResponse",
+    "QuestionnaireSection",
     "CommitmentRecord",
     "Departement",
+    "HandoutItem",
+    "HandoutList",
+    "HandoutProgress",
     "DiagnosticItem",
     "JourneyStage",
     "LessonIndexPage",

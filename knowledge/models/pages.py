@@ -7,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from core.pages import SectionPage
 from knowledge.dashboard import dashboard_view
 from knowledge.directory import directory_context
+from knowledge.questionnaire import comparison_export, comparison_view
 
 from .structures import StructurePage
 
@@ -46,6 +47,14 @@ class StructureIndexPage(RoutablePageMixin, SectionPage):
     @path("tableau-de-bord/", name="dashboard")
     def dashboard(self, request):
         return dashboard_view(self, request)
+
+    @path("questionnaire/", name="questionnaire_comparison")
+    def questionnaire_comparison(self, request):
+        return comparison_view(self, request)
+
+    @path("questionnaire/<str:file_format>/", name="questionnaire_export")
+    def questionnaire_export(self, request, file_format):
+        return comparison_export(self, request, file_format)
 
 
 class ResourceIndexPage(SectionPage):

@@ -29,6 +29,8 @@ from core.markdown import plain_text, render_markdown
 from core.visibility import reader_of
 from knowledge.experience import experience_context
 from knowledge.exports import action_plan_response
+from knowledge.handouts import handouts_view, structure_handouts
+from knowledge.questionnaire import questionnaire_view, reopen_view
 from knowledge.vocabularies import (
     Departement,
     PurchasingOrganisation,
@@ -330,6 +332,18 @@ class StructurePage(RoutablePageMixin, Page):
     def action_plan_export(self, request, file_format):
         return action_plan_response(self, request, file_format)
 
+    @path("listes-indicatives/", name="handouts")
+    def handouts(self, request):
+        return handouts_view(self, request)
+
+    @path("questionnaire/", name="questionnaire")
+    def questionnaire_page(self, request):
+        return questionnaire_view(self, request)
+
+    @path("questionnaire/rouvrir/", name="questionnaire_reopen")
+    def questionnaire_reopen(self, request):
+        return reopen_view(self, request)
+
     @property
     def size_band(self):
         return SizeBand.for_population(self.population)
@@ -351,6 +365,7 @@ class StructurePage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(experience_context(self, request))
+        context["handouts"] = structure_handouts(self, request)
         return context
 
     def get_population_display(self):
