@@ -11,6 +11,7 @@ from knowledge.vocabularies import (
 )
 
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
+from .resources import ResourceFile, ResourceKind, ResourcePage
 from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .structures import StructurePage
 
@@ -22,7 +23,10 @@ __all__ = [
     "JourneyStage",
     "LessonIndexPage",
     "PurchasingOrganisation",
+    "ResourceFile",
     "ResourceIndexPage",
+    "ResourceKind",
+    "ResourcePage",
     "Sector",
     "StructureIndexPage",
     "StructurePage",
