@@ -400,3 +400,21 @@ def test_resource_page_queries_do_not_grow_with_versions(client, library):
     with CaptureQueriesContext(connection) as many:
         client.get(page.url)
     assert len(many) == len(few)
+
+
+def test_search_leaves_out_resources_the_reader_may_not_see(client, library, pessac, le_haillan):
+    make_resource(
+        library,
+        "interne-search",
+        title="Compte rendu zeugma",
+        team_structure=pessac,
+        audience=ResourceAudience.TEAM,
+    )
+    make_resource(library, "public-search", title="Guide zeugma")
+    found = client.get("/recherche/?q=zeugma").content.decode()
+    assert "Guide zeugma" in found
+    assert "Compte rendu zeugma" not in found
+    client.force_login(team_member(le_haillan))
+    assert "Compte rendu zeugma" not in client.get("/recherche/?q=zeugma").content.decode()
+    client.force_login(team_member(pessac))
+    assert "Compte rendu zeugma" in client.get("/recherche/?q=zeugma").content.decode()
