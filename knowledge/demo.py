@@ -5,6 +5,7 @@ from core.demo import get_or_create_child
 from .demo_experience import STRUCTURE_BODY, fill_experience
 from .demo_handouts import build_handouts, fill_handouts
 from .demo_questionnaire import build_questionnaire, fill_questionnaire
+from .demo_resources import build_resources
 from .models import LessonIndexPage, ResourceIndexPage, StructureIndexPage, StructurePage
 from .vocabularies import Departement, StructureType
 
@@ -109,3 +110,4 @@ def build_knowledge(home, stdout):
         "accompagnées, pour que les autres membres du réseau puissent s'en servir.</p>",
     )
     stdout.write("Resources and lessons ready: /ressources/, /enseignements/.")
+    build_resources(home, stdout)

@@ -4,10 +4,62 @@ from django.utils.translation import gettext_lazy as _
 
 from core.followables import Followable, registry
 
-from .models import LessonIndexPage, ResourceIndexPage, StructurePage
+from .models import LessonIndexPage, ResourceIndexPage, ResourcePage, StructurePage
+from .vocabularies import Sector, Theme
+
+
+def term_filter_url(parameter):
+    """The resources library filtered on a term: where a follow of it leads."""
+
+    def url(term, request=None):
+        index = ResourceIndexPage.objects.live().first()
+        if index is None:
+            return None
+        return f"{index.get_url(request)}?{parameter}={term.slug}"
+
+    return url
+
+
+def register_vocabulary_followables():
+    """Themes and sectors can be followed; the apps whose pages concern them add page rules."""
+    registry.register(
+        Followable(
+            kind="theme",
+            model=Theme,
+            label=_("a theme"),
+            describe=lambda theme: _("the theme “%(name)s”") % {"name": theme.name},
+            order=30,
+            url=term_filter_url("theme"),
+        )
+    )
+    registry.register(
+        Followable(
+            kind="sector",
+            model=Sector,
+            label=_("a purchasing sector"),
+            describe=lambda sector: _("the sector “%(name)s”") % {"name": sector.name},
+            order=31,
+            url=term_filter_url("secteur"),
+        )
+    )
+
+
+def resource_targets(pages):
+    """``{page id: [("theme", id), ("sector", id)]}`` for a batch of resources (2 queries)."""
+    ids = [page.pk for page in pages]
+    targets = {pk: [] for pk in ids}
+    themes = ResourcePage.themes.through.objects.filter(resourcepage_id__in=ids)
+    for page_id, theme_id in themes.values_list("resourcepage_id", "theme_id"):
+        targets[page_id].append(("theme", theme_id))
+    sectors = ResourcePage.sectors.through.objects.filter(resourcepage_id__in=ids)
+    for page_id, sector_id in sectors.values_list("resourcepage_id", "sector_id"):
+        targets[page_id].append(("sector", sector_id))
+    return targets
 
 
 def register():
+    register_vocabulary_followables()
+    registry.add_page_rule(ResourcePage, resource_targets)
     registry.register(
         Followable(
             kind="structure",

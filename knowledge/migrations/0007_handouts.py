@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('knowledge', '0004_drop_legacy_vocabulary_columns'),
+        ('knowledge', '0005_resources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

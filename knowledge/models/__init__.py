@@ -19,6 +19,7 @@ from .questionnaire import (
     QuestionnaireResponse,
     QuestionnaireSection,
 )
+from .resources import ResourceFile, ResourceKind, ResourcePage
 from .sections import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .structures import StructurePage
 
@@ -38,7 +39,10 @@ __all__ = [
     "JourneyStage",
     "LessonIndexPage",
     "PurchasingOrganisation",
+    "ResourceFile",
     "ResourceIndexPage",
+    "ResourceKind",
+    "ResourcePage",
     "Sector",
     "StructureIndexPage",
     "StructurePage",

@@ -8,6 +8,7 @@ from core.pages import SectionPage
 from knowledge.dashboard import dashboard_view
 from knowledge.directory import directory_context
 from knowledge.questionnaire import comparison_export, comparison_view
+from knowledge.resources import resource_listing_context
 
 from .structures import StructurePage
 
@@ -61,12 +62,17 @@ class ResourceIndexPage(SectionPage):
     """``/ressources/``: the resources library (documents, guides, training material)."""
 
     parent_page_types = ["website.HomePage"]
-    subpage_types = []
+    subpage_types = ["knowledge.ResourcePage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("resources library")
         verbose_name_plural = _("resources libraries")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(resource_listing_context(self, request))
+        return context
 
 
 class LessonIndexPage(SectionPage):

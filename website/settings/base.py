@@ -289,19 +289,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
-WAGTAILDOCS_EXTENSIONS = [
-    "csv",
-    "docx",
-    "odp",
-    "ods",
-    "odt",
-    "pdf",
-    "pptx",
-    "rtf",
-    "txt",
-    "xlsx",
-    "zip",
-]
+# Documents: the office formats the network exchanges, their content checked as well
+# (core/uploads.py: PDF header, OpenDocument and OOXML zip structure, CSV text).
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "ods", "odt", "pdf", "xlsx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.CheckedDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # never a redirect to the file's storage URL
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024

@@ -24,6 +24,8 @@ PAGES = [
     ("visitor", "/structures/?type=inconnu"),
     ("visitor", "/structures/pessac/"),
     ("visitor", "/ressources/"),
+    ("visitor", "/ressources/?type=guide-entretien&theme=inconnu"),
+    ("visitor", "/ressources/liste-indicative-documents-cles/"),
     ("visitor", "/enseignements/"),
     ("visitor", "/agenda/"),
     ("visitor", "/agenda/reunion-inter-structures-de-bilan-exemple/"),

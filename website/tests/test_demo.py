@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Site
 
@@ -48,8 +49,10 @@ def test_demo_content_is_idempotent(db):
 
 
 def test_every_demo_page_renders(client, demo_tree):
-    member = User.objects.create_user("lecteur@exemple.fr", "x", status=User.Status.APPROVED)
-    client.force_login(member)
+    # A coordinator reads everything, team-only resources included.
+    coordinator = User.objects.create_user("lecteur@exemple.fr", "x", status=User.Status.APPROVED)
+    coordinator.groups.add(Group.objects.get(name="Coordination"))
+    client.force_login(coordinator)
     for page in demo_tree.get_descendants(inclusive=True).live().specific():
         response = client.get(page.url)
         assert response.status_code == HTTPStatus.OK, page.url
