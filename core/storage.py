@@ -7,6 +7,7 @@ document privacy Wagtail checks in its serve view. So ``MediaStorage`` keeps eve
 only ever read through ``/documents/<id>/<name>`` (``WAGTAILDOCS_SERVE_METHOD = "serve_view"``).
 """
 
+import contextlib
 import os
 
 from django.conf import settings
@@ -27,6 +28,19 @@ class MediaStorage(FileSystemStorage):
         if is_document(name):
             return safe_join(str(settings.DOCUMENTS_ROOT), name)
         return super().path(name)
+
+    def _ensure_location_group_id(self, full_path):
+        # Django gives a saved file its root's group: a document's root is DOCUMENTS_ROOT
+        # (MEDIA_ROOT may not even exist yet).
+        documents = os.path.abspath(settings.DOCUMENTS_ROOT)
+        if os.path.abspath(full_path).startswith(documents + os.sep):
+            if os.name == "posix":
+                group = os.stat(documents).st_gid
+                if os.stat(full_path).st_gid != group:
+                    with contextlib.suppress(PermissionError):
+                        os.chown(full_path, uid=-1, gid=group)
+            return
+        super()._ensure_location_group_id(full_path)
 
     def _save(self, name, content):
         # FileSystemStorage names the saved file relative to MEDIA_ROOT: keep the given name's

@@ -100,3 +100,14 @@ def test_documents_root_inside_media_root_is_a_start_up_error(settings):
     assert [error.id for error in documents_outside_media(None)] == ["core.E001"]
     settings.DOCUMENTS_ROOT = Path(settings.MEDIA_ROOT).parent / "ailleurs"
     assert documents_outside_media(None) == []
+
+
+@pytest.mark.django_db
+def test_a_document_saves_before_any_media_folder_exists(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "private"
+
+    document = save_document("premier.pdf")
+
+    assert is_inside(document.file.path, settings.DOCUMENTS_ROOT)
+    assert not Path(settings.MEDIA_ROOT).exists()
