@@ -410,8 +410,10 @@ def fill_assessment(slug, visibility):
         setattr(structure, name, text)
     structure.assessment_visibility = visibility
     structure.assessment_is_illustrative = True
-    for action in structure.actions.all():
+    actions = list(structure.actions.all())
+    for action in actions:
         action.outcome = action.outcome or OUTCOMES.get(action.status, "")
+    structure.actions = actions
     structure.save_revision().publish()
     return True
 

@@ -211,6 +211,10 @@ def lessons_context(index_page, request):
     for entry in panel:
         entry["errors"] = form.errors.get(entry["key"], [])
     pairs_url = query_url("", selection, facets)
+    follow_targets = [
+        *(Theme.objects.filter(slug__in=selection["theme"]) if "theme" in selection else []),
+        *(Sector.objects.filter(slug__in=selection["secteur"]) if "secteur" in selection else []),
+    ]
     return {
         "lessons": lessons,
         "found_count": len(found),
@@ -219,6 +223,7 @@ def lessons_context(index_page, request):
         "facets": panel,
         "active_filters": active_filters(facets, selection, base_url),
         "reset_url": base_url,
+        "follow_targets": follow_targets,
         "paginator_page": page,
         "page_out_of_range": page is None and bool(found),
         "first_page_url": query_url(base_url, selection, facets),
