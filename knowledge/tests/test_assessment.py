@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from knowledge.models import LessonKind, LessonPage
+from knowledge.models import LessonIndexPage, LessonKind, LessonPage
 from knowledge.tests.factories import ActionFactory, DiagnosticItemFactory, StructurePageFactory
 from knowledge.vocabularies import ActionStatus, SectionVisibility, StructureSection
 from members.models import Membership, User
@@ -162,9 +162,13 @@ def test_team_edits_the_assessment_in_its_own_tab(client, pessac):
     assert 'name="assessment_visibility"' in html
 
 
-def test_a_team_may_write_a_lesson(client, lessons, pessac):
-    # The lessons' index exists before the structure, whose team gets its rights when saved.
-    client.force_login(team_member(pessac))
+@pytest.mark.parametrize("structure_saved_again", [True, False])
+def test_a_team_may_write_a_lesson(client, home_page, pessac, structure_saved_again):
+    member = team_member(pessac)
+    lessons = home_page.add_child(instance=LessonIndexPage(title="Enseignements"))
+    if structure_saved_again:  # as well as when the index is created
+        pessac.save()
+    client.force_login(member)
 
     response = client.get(f"/admin/pages/add/knowledge/lessonpage/{lessons.pk}/")
 

@@ -2,6 +2,7 @@
 home page, follows and the demo."""
 
 from http import HTTPStatus
+from io import StringIO
 
 import factory
 import pytest
@@ -13,6 +14,7 @@ from wagtail.models import PageViewRestriction
 
 from blog.tests.factories import BlogPostPageFactory
 from core.followables import registry
+from knowledge.demo_lessons import LESSONS, build_lessons
 from knowledge.lesson_vocabularies import (
     BuyingStep,
     LegalLever,
@@ -26,6 +28,7 @@ from knowledge.tests.factories import (
     StructurePageFactory,
 )
 from knowledge.vocabularies import DiagnosticKind, SectionVisibility
+from members.models import User
 
 URL = "/enseignements/"
 VOCABULARIES = {
@@ -295,7 +298,7 @@ def test_lesson_body_markdown_is_sanitised(client, lessons):
     html = client.get(lesson.url).content.decode()
 
     assert "<script>alert" not in html
-    assert "href=\"javascript:" not in html
+    assert 'href="javascript:' not in html
     assert "<strong>gras</strong>" in html
 
 
@@ -346,3 +349,21 @@ def test_source_must_be_a_post_or_a_resource(known, directory):
         source.clean()
 
     assert "page" in error.value.message_dict
+
+
+def test_demo_lessons_are_illustrative_idempotent_and_render(client, demo_tree):
+    demo = LessonPage.objects.all()
+    build_lessons(StringIO())  # a second run
+
+    assert demo.count() == len(LESSONS) >= 15
+    assert not demo.filter(is_illustrative=False).exists()
+    assert demo.filter(featured=True).exists()
+    assert PageViewRestriction.objects.filter(page__in=demo).count() == 2
+    client.force_login(User.objects.get(email="membre@exemple.fr"))
+    for lesson in demo:
+        assert client.get(lesson.url).status_code == HTTPStatus.OK, lesson.slug
+    listing = client.get(URL)
+    assert listing.context["cohort_size"] == len(LESSONS)
+    assert counts(listing, "theme")["sourcing"] >= 1
+    haillan = client.get("/structures/le-haillan/").content.decode()
+    assert "Ce qui n&#x27;a pas fonctionné" in haillan or "Ce qui n'a pas fonctionné" in haillan
