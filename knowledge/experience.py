@@ -5,7 +5,10 @@ its rows fetched, let alone rendered, for anyone else. The team (``members``) an
 posts (``blog``) come from those apps' template tags.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from core.visibility import unreadable_collection_ids
+from knowledge.lesson_sources import structure_lessons
 from knowledge.models.sections import summarise_actions
 from knowledge.vocabularies import (
     ActionStatus,
@@ -24,11 +27,15 @@ def experience_context(page, request):
     """
     structure = page
     readable = page.readable_sections(request)
+    lessons = structure_lessons(structure, request)
     builders = {
         StructureSection.JOURNEY: journey,
         StructureSection.COMMITMENTS: lambda structure: commitments(structure, request),
-        StructureSection.DIAGNOSTIC: diagnostic,
-        StructureSection.ACTION_PLAN: action_plan,
+        StructureSection.DIAGNOSTIC: lambda structure: diagnostic(structure, lessons),
+        StructureSection.ACTION_PLAN: lambda structure: action_plan(structure, lessons),
+        StructureSection.ASSESSMENT: lambda structure: assessment(
+            structure, lessons, StructureSection.ACTION_PLAN in readable
+        ),
     }
     sections = []
     for name in StructureSection:
@@ -43,7 +50,7 @@ def experience_context(page, request):
         if section["readable"]:
             section.update(builders[name](structure))
         sections.append(section)
-    return {"structure": structure, "sections": sections}
+    return {"structure": structure, "sections": sections, "lessons": lessons["lessons"]}
 
 
 def journey(structure):
@@ -75,8 +82,12 @@ def commitments(structure, request):
     return {"commitments": commitments, "met_count": met_count}
 
 
-def diagnostic(structure):
+def diagnostic(structure, lessons):
+    """The state of play, then the obstacles and levers, each with the lessons drawn from it
+    (``item.drawn_lessons``)."""
     items = list(structure.diagnostic_items.all())
+    for item in items:
+        item.drawn_lessons = lessons["by_item"].get(item.pk, [])
     return {
         "html": structure.diagnostic_html,
         "obstacles": [item for item in items if item.kind == DiagnosticKind.OBSTACLE],
@@ -84,8 +95,9 @@ def diagnostic(structure):
     }
 
 
-def action_plan(structure):
-    """The actions with their indicators, and the plan's summary figures.
+def action_plan(structure, lessons):
+    """The actions with their indicators and the lessons drawn from each, and the plan's
+    summary figures.
 
     The average progress leaves abandoned actions out: they no longer count in the plan
     (the same figure as the network dashboard's, see ``summarise_actions``).
@@ -94,8 +106,40 @@ def action_plan(structure):
     summary = summarise_actions(actions)
     return {
         "actions": [
-            {"action": action, "indicators": action.get_indicators()} for action in actions
+            {
+                "action": action,
+                "indicators": action.get_indicators(),
+                "lessons": lessons["by_action"].get(action.pk, []),
+            }
+            for action in actions
         ],
         "done_count": summary["by_status"][ActionStatus.DONE],
         "average_progress": summary["average"],
+    }
+
+
+def assessment(structure, lessons, plan_readable):
+    """The bilan: each action of the plan with its indicators and outcome (only for a reader
+    who may read the action plan, so a public bilan never reveals a members-only plan), the
+    four texts, and the lessons the network drew from it."""
+    actions = []
+    if plan_readable:
+        actions = [
+            {"action": action, "indicators": action.get_indicators()}
+            for action in structure.actions.all()
+        ]
+    texts = [
+        (label, getattr(structure, f"{name}_html"))
+        for name, label in [
+            ("assessment_achieved", _("What was achieved")),
+            ("assessment_shortfalls", _("What did not work, and why")),
+            ("assessment_next_steps", _("What comes next")),
+            ("assessment_network_lessons", _("Lessons for the network")),
+        ]
+    ]
+    return {
+        "actions": actions,
+        "plan_readable": plan_readable,
+        "texts": [{"heading": label, "html": html} for label, html in texts if html],
+        "assessment_lessons": lessons["assessment"],
     }

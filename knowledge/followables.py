@@ -1,10 +1,11 @@
 """What members can follow in the knowledge base (read by the ``follows`` app)."""
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from core.followables import Followable, registry
 
-from .models import LessonIndexPage, ResourceIndexPage, ResourcePage, StructurePage
+from .models import LessonIndexPage, LessonPage, ResourceIndexPage, ResourcePage, StructurePage
 from .vocabularies import Sector, Theme
 
 
@@ -18,6 +19,20 @@ def term_filter_url(parameter):
         return f"{index.get_url(request)}?{parameter}={term.slug}"
 
     return url
+
+
+def lesson_targets(lessons):
+    """A lesson concerns its themes, its sectors and the structures it comes from (the lessons
+    section itself comes from the lesson being below the lessons' index)."""
+    prefetch_related_objects(lessons, "themes", "sectors", "structures")
+    return {
+        lesson.pk: [
+            *[("theme", theme.pk) for theme in lesson.themes.all()],
+            *[("sector", sector.pk) for sector in lesson.sectors.all()],
+            *[("structure", structure.pk) for structure in lesson.structures.all()],
+        ]
+        for lesson in lessons
+    }
 
 
 def register_vocabulary_followables():
@@ -89,3 +104,4 @@ def register():
             order=50,
         )
     )
+    registry.add_page_rule(LessonPage, lesson_targets)

@@ -209,6 +209,7 @@ class StructureSection(models.TextChoices):
     COMMITMENTS = "commitments", _("Commitments")
     DIAGNOSTIC = "diagnostic", _("Diagnostic")
     ACTION_PLAN = "action_plan", _("Action plan")
+    ASSESSMENT = "assessment", _("Assessment")
 
     @property
     def anchor(self):
@@ -221,4 +222,5 @@ SECTION_ANCHORS = {
     StructureSection.COMMITMENTS: "engagements",
     StructureSection.DIAGNOSTIC: "diagnostic",
     StructureSection.ACTION_PLAN: "plan-d-actions",
+    StructureSection.ASSESSMENT: "bilan",
 }

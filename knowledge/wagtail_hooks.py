@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .lesson_vocabularies import LESSON_VOCABULARIES
 from .models.handouts import HandoutItem
 from .models.questionnaire import Question
 from .vocabularies import VOCABULARIES
@@ -33,7 +34,7 @@ def vocabulary_viewset(vocabulary):
 
 
 class VocabularyGroup(SnippetViewSetGroup):
-    items = [vocabulary_viewset(vocabulary) for vocabulary in VOCABULARIES]
+    items = [vocabulary_viewset(vocabulary) for vocabulary in [*VOCABULARIES, *LESSON_VOCABULARIES]]
     menu_icon = "list-ul"
     menu_label = _("Vocabularies")
     menu_name = "vocabularies"

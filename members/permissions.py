@@ -7,9 +7,9 @@ Every function here is idempotent: it makes the database match the records, what
 - Network members (group "Membres du réseau"): no admin access; members-only pages and
   collections are restricted to this group (and to coordinators).
 - Each structure's team (one group per structure, from ``StructureTeam``): admin access, add and
-  edit on its structure page and below, add on the blog index (their posts are submitted for
-  moderation), publish only when a coordinator granted direct publishing; add and choose in the
-  structure's own image and document collection.
+  edit on its structure page and below, add on the lessons learned index and on the blog index
+  (their lessons and posts are submitted for moderation), publish only when a coordinator granted
+  direct publishing; add and choose in the structure's own image and document collection.
 """
 
 from django.apps import apps
@@ -30,7 +30,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from knowledge.models import StructurePage
+from knowledge.models import LessonIndexPage, StructurePage
 
 from .models import COORDINATORS_GROUP, MEMBERS_GROUP, StructureTeam, User
 
@@ -72,6 +72,10 @@ COORDINATOR_MODEL_PERMISSIONS = [
             "theme",
             "handoutitem",
             "question",
+            "lessonkind",
+            "sustainabilitydimension",
+            "legallever",
+            "buyingstep",
         ]
         for action in ["add", "change", "delete", "view"]
     ],
@@ -168,6 +172,10 @@ def sync_structure_team(structure):
         ["add", "change", *(["publish"] if team.direct_publishing else [])],
     )
     set_collection_permissions(group, team.collection, media_permissions(TEAM_MEDIA_PERMISSIONS))
+    # A team writes lessons learned (and edits those it wrote), submitted for validation.
+    lesson_index = LessonIndexPage.objects.first()
+    if lesson_index is not None:
+        set_page_permissions(group, lesson_index.page_ptr, ["add"])
     team_synced.send(sender=StructureTeam, team=team)
     return team
 

@@ -4,7 +4,7 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from knowledge.models import StructurePage
+from knowledge.models import LessonIndexPage, StructurePage
 
 from . import permissions
 from .adapter import INVITATION_SESSION_KEY
@@ -15,6 +15,9 @@ from .models import Invitation, Membership, StructureTeam, User, accept_invitati
 def connect(app_config):
     post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="members-setup-roles")
     post_save.connect(on_structure_saved, sender=StructurePage, dispatch_uid="members-structure")
+    post_save.connect(
+        on_lesson_index_saved, sender=LessonIndexPage, dispatch_uid="members-lesson-index"
+    )
 
 
 def on_migrate(sender, using="default", **kwargs):
@@ -24,6 +27,12 @@ def on_migrate(sender, using="default", **kwargs):
 def on_structure_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         permissions.sync_structure_team(instance)
+
+
+def on_lesson_index_saved(sender, instance, created=False, raw=False, **kwargs):
+    """Teams write lessons under the index: an index created after them gives them the right."""
+    if created and not raw:
+        permissions.sync_all_structure_teams()
 
 
 @receiver(post_save, sender=StructureTeam, dispatch_uid="members-team-saved")

@@ -1,5 +1,11 @@
 """The programme's knowledge: the selected structures, resources and lessons learned."""
 
+from knowledge.lesson_vocabularies import (
+    BuyingStep,
+    LegalLever,
+    LessonKind,
+    SustainabilityDimension,
+)
 from knowledge.vocabularies import (
     Departement,
     PurchasingOrganisation,
@@ -11,6 +17,7 @@ from knowledge.vocabularies import (
 )
 
 from .handouts import HandoutItem, HandoutList, HandoutProgress
+from .lessons import LessonPage, LessonSource
 from .pages import LessonIndexPage, ResourceIndexPage, StructureIndexPage
 from .questionnaire import (
     Answer,
@@ -30,6 +37,12 @@ __all__ = [
     "QuestionKind",
     "QuestionnaireResponse",
     "QuestionnaireSection",
+    "BuyingStep",
+    "LegalLever",
+    "LessonKind",
+    "LessonPage",
+    "LessonSource",
+    "SustainabilityDimension",
     "CommitmentRecord",
     "Departement",
     "HandoutItem",

@@ -7,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from core.pages import SectionPage
 from knowledge.dashboard import dashboard_view
 from knowledge.directory import directory_context
+from knowledge.lessons import lessons_context
 from knowledge.questionnaire import comparison_export, comparison_view
 from knowledge.resources import resource_listing_context
 
@@ -76,11 +77,16 @@ class ResourceIndexPage(SectionPage):
 
 
 class LessonIndexPage(SectionPage):
-    """``/enseignements/``: the lessons learned that other members can reuse."""
+    """``/enseignements/``: the lessons learned that other members can reuse, with facets."""
 
     parent_page_types = ["website.HomePage"]
-    subpage_types = []
+    subpage_types = ["knowledge.LessonPage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lessons_context(self, request))
+        return context
 
     class Meta:
         verbose_name = _("lessons learned")

@@ -153,6 +153,12 @@ class Action(Orderable):
         help_text=_("From 0 to 100. A done action counts as 100."),
     )
     indicators = StreamField(IndicatorsBlock(), blank=True, verbose_name=_("indicators"))
+    outcome = models.TextField(
+        _("outcome at the assessment"),
+        blank=True,
+        max_length=1000,
+        help_text=_("What the action achieved, or why not: shown in the assessment (bilan)."),
+    )
 
     panels = [
         FieldPanel("title"),
@@ -161,6 +167,7 @@ class Action(Orderable):
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("due_date")]),
         FieldRowPanel([FieldPanel("status"), FieldPanel("progress")]),
         FieldPanel("indicators"),
+        FieldPanel("outcome"),
     ]
 
     class Meta(Orderable.Meta):

@@ -66,6 +66,23 @@ def illustrative_field():
     )
 
 
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, links.")
+ASSESSMENT_TEXTS = [
+    "assessment_achieved",
+    "assessment_shortfalls",
+    "assessment_next_steps",
+    "assessment_network_lessons",
+]
+
+
+def markdown_field(verbose_name, help_text=None):
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        help_text=f"{help_text} {MARKDOWN_HELP}" if help_text else MARKDOWN_HELP,
+    )
+
+
 class StructurePageQuerySet(PageQuerySet):
     def with_sections(self):
         """Structures with their profile and every section's rows, in a fixed number of
@@ -219,6 +236,24 @@ class StructurePage(RoutablePageMixin, Page):
     action_plan_visibility = visibility_field(SectionVisibility.PUBLIC)
     action_plan_is_illustrative = illustrative_field()
 
+    # Assessment (bilan): four Markdown texts, each stored rendered beside it.
+    assessment_visibility = visibility_field(SectionVisibility.PUBLIC)
+    assessment_is_illustrative = illustrative_field()
+    assessment_achieved = markdown_field(
+        _("what was achieved"),
+        _("Against the action plan; each action's outcome is given in the Action plan tab."),
+    )
+    assessment_achieved_html = models.TextField(editable=False, blank=True)
+    assessment_shortfalls = markdown_field(_("what did not work, and why"))
+    assessment_shortfalls_html = models.TextField(editable=False, blank=True)
+    assessment_next_steps = markdown_field(_("what comes next"))
+    assessment_next_steps_html = models.TextField(editable=False, blank=True)
+    assessment_network_lessons = markdown_field(
+        _("lessons for the network"),
+        _("What other members can reuse; a lesson learned page may then cite this assessment."),
+    )
+    assessment_network_lessons_html = models.TextField(editable=False, blank=True)
+
     objects = PageManager.from_queryset(StructurePageQuerySet)()
     base_form_class = StructurePageForm
 
@@ -290,6 +325,19 @@ class StructurePage(RoutablePageMixin, Page):
         ),
         InlinePanel("actions", heading=_("Actions"), label=_("action")),
     ]
+    assessment_panels = [
+        HelpPanel(
+            _(
+                "The assessment (bilan) closes the journey: it shows each action of the plan "
+                "with its indicators and outcome, then these texts."
+            )
+        ),
+        MultiFieldPanel(
+            [FieldPanel("assessment_visibility"), FieldPanel("assessment_is_illustrative")],
+            heading=_("Section settings"),
+        ),
+        *[FieldPanel(name) for name in ASSESSMENT_TEXTS],
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(profile_panels, heading=_("Profile")),
@@ -297,6 +345,7 @@ class StructurePage(RoutablePageMixin, Page):
             ObjectList(commitments_panels, heading=_("Commitments")),
             ObjectList(diagnostic_panels, heading=_("Diagnostic")),
             ObjectList(action_plan_panels, heading=_("Action plan")),
+            ObjectList(assessment_panels, heading=_("Assessment")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -315,8 +364,13 @@ class StructurePage(RoutablePageMixin, Page):
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
 
-    def save(self, *args, **kwargs):
+    def render_texts(self):
         self.diagnostic_html = render_markdown(self.diagnostic)
+        for name in ASSESSMENT_TEXTS:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+
+    def save(self, *args, **kwargs):
+        self.render_texts()
         result = super().save(*args, **kwargs)
         if kwargs.get("update_fields") is None and self.live:
             # The search signal indexed the page before its rows (journey, diagnostic items,
@@ -325,7 +379,7 @@ class StructurePage(RoutablePageMixin, Page):
         return result
 
     def serve_preview(self, request, mode_name):
-        self.diagnostic_html = render_markdown(self.diagnostic)
+        self.render_texts()
         return super().serve_preview(request, mode_name)
 
     @path("plan-d-actions/<str:file_format>/", name="action_plan_export")
@@ -384,4 +438,6 @@ class StructurePage(RoutablePageMixin, Page):
             parts += [item.text for item in self.diagnostic_items.all()]
         if self.section_is_public("action_plan"):
             parts += [f"{action.title} {action.description}" for action in self.actions.all()]
+        if self.section_is_public("assessment"):
+            parts += [plain_text(getattr(self, f"{name}_html")) for name in ASSESSMENT_TEXTS]
         return "\n".join(part for part in parts if part)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from blog.demo import build_blog, build_comments, build_posts
 from knowledge.demo import build_knowledge
+from knowledge.demo_lessons import build_lessons
 from members.demo import build_accounts
 from website.demo import build_home, build_site_pages
 
@@ -37,4 +38,5 @@ class Command(BaseCommand):
                 build_accounts(self.stdout)
             build_posts(self.stdout)
             build_comments(self.stdout)
+            build_lessons(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

@@ -1,0 +1,369 @@
+"""Lessons learned: the faceted listing, the lesson page's evidence, the structure side, the
+home page, follows and the demo."""
+
+from http import HTTPStatus
+from io import StringIO
+
+import factory
+import pytest
+import wagtail_factories
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from blog.tests.factories import BlogPostPageFactory
+from core.followables import registry
+from knowledge.demo_lessons import LESSONS, build_lessons
+from knowledge.lesson_vocabularies import (
+    BuyingStep,
+    LegalLever,
+    LessonKind,
+    SustainabilityDimension,
+)
+from knowledge.models import LessonPage, LessonSource, Sector, StructureType, Theme
+from knowledge.tests.factories import (
+    ActionFactory,
+    DiagnosticItemFactory,
+    StructurePageFactory,
+)
+from knowledge.vocabularies import DiagnosticKind, SectionVisibility
+from members.models import User
+
+URL = "/enseignements/"
+VOCABULARIES = {
+    "themes": Theme,
+    "sectors": Sector,
+    "dimensions": SustainabilityDimension,
+    "legal_levers": LegalLever,
+    "buying_steps": BuyingStep,
+    "structure_types": StructureType,
+}
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Enseignement {n:03d}")
+    summary = "Ce que le réseau peut réutiliser."
+    body = "Un paragraphe en **Markdown**."
+    kind = factory.LazyFunction(lambda: LessonKind.objects.get(slug="levier"))
+
+    class Meta:
+        model = LessonPage
+
+
+def make_lesson(index, kind="levier", structures=(), members_only=False, **facets):
+    """A live lesson under ``index``; facets are given by slug (the seeded vocabularies)."""
+    lesson = LessonPageFactory(parent=index, kind=LessonKind.objects.get(slug=kind))
+    for name, slugs in facets.items():
+        if name in VOCABULARIES:
+            getattr(lesson, name).set(VOCABULARIES[name].objects.filter(slug__in=slugs))
+        else:
+            getattr(lesson, name).set(slugs)
+    lesson.structures.set(structures)
+    lesson.save()
+    if members_only:
+        PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.LOGIN)
+    return lesson
+
+
+def counts(response, key):
+    facet = next(facet for facet in response.context["facets"] if facet["key"] == key)
+    return {option["slug"]: option["count"] for option in facet["options"]}
+
+
+def titles(response):
+    return {lesson.title for lesson in response.context["lessons"]}
+
+
+@pytest.fixture
+def known(lessons, directory):
+    """Three public lessons and a members-only one, with known facets."""
+    pessac = StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
+    return {
+        "pessac": pessac,
+        "a": make_lesson(
+            lessons,
+            "levier",
+            themes=["sourcing"],
+            dimensions=["social"],
+            structures=[pessac],
+        ),
+        "b": make_lesson(
+            lessons,
+            "frein",
+            themes=["sourcing", "cout-global"],
+            dimensions=["environnemental"],
+            legal_levers=["critere-attribution"],
+        ),
+        "c": make_lesson(lessons, "levier", themes=["gouvernance"], dimensions=["social"]),
+        "d": make_lesson(lessons, "levier", themes=["sourcing"], members_only=True),
+    }
+
+
+def test_facet_counts_match_known_data_with_zeros(client, known):
+    response = client.get(URL + "?theme=sourcing")
+
+    assert response.status_code == HTTPStatus.OK
+    assert titles(response) == {known["a"].title, known["b"].title}
+    # Within the selection (theme sourcing): one lever, one obstacle, nothing else.
+    assert counts(response, "nature") == {
+        "frein": 1,
+        "levier": 1,
+        "bonne-pratique": 0,
+        "point-de-vigilance": 0,
+    }
+    # A facet's own selection is left out of its counts: what adding each value would list.
+    themes = counts(response, "theme")
+    assert (themes["sourcing"], themes["cout-global"], themes["gouvernance"]) == (2, 1, 1)
+    assert themes["competences"] == 0
+    assert counts(response, "levier")["critere-attribution"] == 1
+    assert counts(response, "structure") == {"pessac": 1}
+
+
+def test_facets_combine_across_dimensions_and_within_one(client, known):
+    both = client.get(URL + "?theme=sourcing&nature=levier")
+    either = client.get(URL + "?theme=sourcing&theme=gouvernance&dimension=social")
+
+    assert titles(both) == {known["a"].title}
+    assert counts(both, "theme")["gouvernance"] == 1
+    assert counts(both, "theme")["cout-global"] == 0
+    assert titles(either) == {known["a"].title, known["c"].title}
+    assert [f["value"] for f in either.context["active_filters"]] == [
+        "Gouvernance et portage politique",
+        "Connaissance de l'offre (sourcing)",
+        "Social",
+    ]
+
+
+def test_members_only_lessons_count_for_members_only(client, member, known):
+    visitor = client.get(URL + "?theme=sourcing")
+    client.force_login(member)
+    as_member = client.get(URL + "?theme=sourcing")
+
+    assert known["d"].title not in visitor.content.decode()
+    assert counts(visitor, "theme")["sourcing"] == 2
+    assert visitor.context["cohort_size"] == 3
+    assert known["d"].title in titles(as_member)
+    assert counts(as_member, "theme")["sourcing"] == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["theme=inconnu", "nature=levier&nature=%3Cscript%3E", "structure=" + "x" * 3000],
+)
+def test_unknown_value_lists_nothing_and_says_so_in_french(client, known, query):
+    response = client.get(f"{URL}?{query}")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["lessons"] == []
+    html = response.content.decode()
+    assert "Cette valeur est inconnue" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize("page", ["99", "0", "abc", "-1"])
+def test_page_out_of_range_lists_nothing_without_error(client, known, page):
+    response = client.get(f"{URL}?page={page}")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["lessons"] == []
+    assert response.context["page_out_of_range"]
+
+
+def test_listing_pages_keep_the_filters(client, lessons):
+    for _ in range(12):
+        make_lesson(lessons, themes=["sourcing"])
+
+    first = client.get(URL + "?theme=sourcing")
+    second = client.get(URL + "?theme=sourcing&page=2")
+
+    assert len(first.context["lessons"]) == 10
+    assert 'href="?theme=sourcing&amp;page=2"' in first.content.decode()
+    assert len(second.context["lessons"]) == 2
+
+
+def queries_for(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(captured)
+
+
+@pytest.mark.parametrize("reader", ["visitor", "member"])
+def test_listing_queries_do_not_grow_with_lessons(client, member, lessons, directory, reader):
+    if reader == "member":
+        client.force_login(member)
+    structure = StructurePageFactory(parent=directory)
+    facets = {
+        "themes": ["sourcing", "gouvernance"],
+        "sectors": ["energie"],
+        "dimensions": ["social"],
+        "legal_levers": ["sourcing"],
+        "buying_steps": ["sourcing"],
+        "structure_types": ["commune"],
+    }
+    make_lesson(lessons, structures=[structure], **facets)
+    make_lesson(lessons, structures=[structure], members_only=True, **facets)
+    url = URL + "?theme=sourcing&dimension=social"
+    few = queries_for(client, url)
+
+    for number in range(20):
+        make_lesson(lessons, structures=[structure], members_only=number % 2 == 0, **facets)
+    many = queries_for(client, url)
+
+    assert many == few
+
+
+def test_lesson_page_links_back_to_every_source(client, known, blog):
+    pessac = known["pessac"]
+    item = DiagnosticItemFactory(page=pessac, kind=DiagnosticKind.LEVER, text="Un élu moteur")
+    action = ActionFactory(page=pessac, title="Papier recyclé")
+    post = BlogPostPageFactory(parent=blog, title="Retour sur le séminaire")
+    lesson = known["a"]
+    lesson.diagnostic_items.set([item])
+    lesson.actions.set([action])
+    lesson.assessments.set([pessac])
+    lesson.sources = [LessonSource(page=post)]
+    lesson.save()
+
+    html = client.get(lesson.url).content.decode()
+
+    assert 'href="/structures/pessac/"' in html
+    assert "Un élu moteur" in html
+    assert 'href="/structures/pessac/#diagnostic"' in html
+    assert 'href="/structures/pessac/#plan-d-actions">Papier recyclé' in html
+    assert 'href="/structures/pessac/#bilan"' in html
+    assert f'href="{post.url}"' in html
+
+
+def test_structure_page_shows_the_lessons_drawn_from_its_rows(client, known):
+    pessac = known["pessac"]
+    item = DiagnosticItemFactory(page=pessac, kind=DiagnosticKind.LEVER, text="Un élu moteur")
+    action = ActionFactory(page=pessac, title="Papier recyclé")
+    lesson_b, lesson_c = known["b"], known["c"]
+    lesson_b.diagnostic_items.set([item])
+    lesson_b.save()
+    lesson_c.actions.set([action])
+    lesson_c.assessments.set([pessac])
+    lesson_c.save()
+    known["d"].structures.set([pessac])
+    known["d"].save()
+
+    response = client.get("/structures/pessac/")
+    html = response.content.decode()
+
+    assert [lesson.title for lesson in response.context["lessons"]] == [
+        lesson.title for lesson in [known["c"], known["b"], known["a"]]
+    ]
+    assert known["d"].title not in html  # members only
+    diagnostic = next(s for s in response.context["sections"] if s["name"] == "diagnostic")
+    assert diagnostic["levers"][0].drawn_lessons == [lesson_b]
+    plan = next(s for s in response.context["sections"] if s["name"] == "action_plan")
+    assert plan["actions"][0]["lessons"] == [lesson_c]
+    assessment = next(s for s in response.context["sections"] if s["name"] == "assessment")
+    assert assessment["assessment_lessons"] == [lesson_c]
+    assert f'href="{lesson_b.url}"' in html
+
+
+def test_evidence_in_a_members_only_section_is_hidden_from_visitors(client, member, known):
+    pessac = known["pessac"]
+    pessac.diagnostic_visibility = SectionVisibility.MEMBERS
+    pessac.save()
+    item = DiagnosticItemFactory(page=pessac, text="Constat réservé aux membres")
+    known["a"].diagnostic_items.set([item])
+    known["a"].save()
+
+    visitor = client.get(known["a"].url).content.decode()
+    client.force_login(member)
+    as_member = client.get(known["a"].url).content.decode()
+
+    assert "Constat réservé aux membres" not in visitor
+    assert "Constat réservé aux membres" in as_member
+
+
+def test_members_only_lesson_page_is_closed_to_visitors(client, member, known):
+    visitor = client.get(known["d"].url)
+    client.force_login(member)
+
+    assert visitor.status_code == HTTPStatus.FOUND
+    assert "/comptes/" in visitor["Location"]
+    assert client.get(known["d"].url).status_code == HTTPStatus.OK
+
+
+def test_lesson_body_markdown_is_sanitised(client, lessons):
+    lesson = make_lesson(lessons)
+    lesson.body = "<script>alert(1)</script> [lien](javascript:alert(1)) **gras**"
+    lesson.save()
+
+    html = client.get(lesson.url).content.decode()
+
+    assert "<script>alert" not in html
+    assert 'href="javascript:' not in html
+    assert "<strong>gras</strong>" in html
+
+
+def test_home_shows_featured_lessons_the_reader_may_see(client, member, known):
+    LessonPage.objects.filter(pk__in=[known["b"].pk, known["d"].pk]).update(featured=True)
+
+    visitor = client.get("/").content.decode()
+    client.force_login(member)
+    as_member = client.get("/").content.decode()
+
+    assert known["b"].title in visitor
+    assert known["a"].title not in visitor
+    assert known["d"].title not in visitor
+    assert known["d"].title in as_member
+
+
+def test_home_shows_the_latest_lessons_when_none_is_featured(client, known):
+    html = client.get("/").content.decode()
+
+    assert known["c"].title in html
+    assert known["d"].title not in html
+
+
+def test_a_lesson_concerns_its_themes_sectors_and_structures(known):
+    lesson = known["a"]
+    lesson.sectors.set(Sector.objects.filter(slug="energie"))
+    lesson.save()
+
+    targets = registry.targets_of_page(LessonPage.objects.get(pk=lesson.pk))
+
+    assert ("lessons", None) in targets
+    assert ("theme", Theme.objects.get(slug="sourcing").pk) in targets
+    assert ("sector", Sector.objects.get(slug="energie").pk) in targets
+    assert ("structure", known["pessac"].pk) in targets
+    assert registry.get("theme").model is Theme
+    assert registry.get("sector").model is Sector
+
+
+def test_lessons_index_accepts_lesson_pages(lessons):
+    assert LessonPage in lessons.specific_class.allowed_subpage_models()
+    assert LessonPage.allowed_parent_page_models() == [lessons.specific_class]
+
+
+def test_source_must_be_a_post_or_a_resource(known, directory):
+    source = LessonSource(lesson=known["a"], page=directory.page_ptr)
+
+    with pytest.raises(ValidationError) as error:
+        source.clean()
+
+    assert "page" in error.value.message_dict
+
+
+def test_demo_lessons_are_illustrative_idempotent_and_render(client, demo_tree):
+    demo = LessonPage.objects.all()
+    build_lessons(StringIO())  # a second run
+
+    assert demo.count() == len(LESSONS) >= 15
+    assert not demo.filter(is_illustrative=False).exists()
+    assert demo.filter(featured=True).exists()
+    assert PageViewRestriction.objects.filter(page__in=demo).count() == 2
+    client.force_login(User.objects.get(email="membre@exemple.fr"))
+    for lesson in demo:
+        assert client.get(lesson.url).status_code == HTTPStatus.OK, lesson.slug
+    listing = client.get(URL)
+    assert listing.context["cohort_size"] == len(LESSONS)
+    assert counts(listing, "theme")["sourcing"] >= 1
+    haillan = client.get("/structures/le-haillan/").content.decode()
+    assert "Ce qui n&#x27;a pas fonctionné" in haillan or "Ce qui n'a pas fonctionné" in haillan
