@@ -1,8 +1,10 @@
 """Keeps rights in step: see ``members.permissions``."""
 
-from allauth.account.signals import email_confirmed, user_signed_up
+from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
+from django.contrib import messages
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from knowledge.models import StructurePage
 
@@ -65,3 +67,22 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
     user = email_address.user
     if user.status == User.Status.PENDING:
         notify_coordinators_of_pending(request, user)
+
+
+@receiver(user_logged_in, dispatch_uid="members-logged-in")
+def on_logged_in(sender, request, user, **kwargs):
+    """At every login until approval (email confirmation included), say where the account
+    stands: the login page would otherwise lead to members-only pages that stay closed."""
+    if request is None or user.is_network_member:
+        return
+    if user.is_refused:
+        text = _(
+            "The coordination did not approve your account: the members' area stays closed "
+            "to it. Every public page remains open to you."
+        )
+    else:
+        text = _(
+            "Your account is awaiting the coordination's approval. You will receive an email "
+            "as soon as a coordinator has decided; until then, the public pages are open to you."
+        )
+    messages.warning(request, text, fail_silently=True)

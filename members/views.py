@@ -51,13 +51,8 @@ def members_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_network_member:
-            return forbidden(
-                request,
-                _(
-                    "This page is for network members. "
-                    "Your account is awaiting a coordinator's approval."
-                ),
-            )
+            # 403.html says why: awaiting approval, or refused.
+            return forbidden(request, _("This page is for network members."))
         return view(request, *args, **kwargs)
 
     return wrapper
