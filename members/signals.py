@@ -1,11 +1,16 @@
 """Keeps rights in step: see ``members.permissions``."""
 
-from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_added, email_confirmed, user_logged_in, user_signed_up
 from django.contrib import messages
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
+from core.mail import send_templated
 from knowledge.models import StructurePage
 
 from . import permissions
@@ -44,6 +49,15 @@ def on_user_saved(sender, instance, raw=False, **kwargs):
 def on_membership_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         permissions.sync_user_groups(instance.user)
+
+
+@receiver(post_delete, sender=User, dispatch_uid="members-user-deleted")
+def on_user_deleted(sender, instance, **kwargs):
+    """Whoever deletes an account (the person, a coordinator in the admin), its photo goes:
+    a file left in the media folder would stay served at its address."""
+    if instance.avatar:
+        storage, name = instance.avatar.storage, instance.avatar.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="members-membership-deleted")
@@ -86,3 +100,25 @@ def on_logged_in(sender, request, user, **kwargs):
             "as soon as a coordinator has decided; until then, the public pages are open to you."
         )
     messages.warning(request, text, fail_silently=True)
+
+
+@receiver(email_added, dispatch_uid="members-email-added")
+def on_email_added(sender, request, user, email_address, **kwargs):
+    """Tell the account's primary address that another address was added to it."""
+    primary = (
+        EmailAddress.objects.filter(user=user, primary=True)
+        .exclude(pk=email_address.pk)
+        .values_list("email", flat=True)
+        .first()
+    ) or user.email
+    if primary and primary.lower() != email_address.email.lower():
+        send_templated(
+            "members/email/email_added",
+            primary,
+            {
+                "person": user,
+                "added_email": email_address.email,
+                "email_url": absolute_url(reverse("account_email")),
+                "password_url": absolute_url(reverse("account_change_password")),
+            },
+        )

@@ -138,7 +138,7 @@ def export_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_my_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
