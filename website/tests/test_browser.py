@@ -185,3 +185,32 @@ def test_a_referent_updates_progress_and_the_page_and_dashboard_show_it(page, de
     completion = page.locator("table", has_text="Pessac").filter(has_text="Abandonnées")
     pessac_row = completion.locator("tr", has_text="Pessac").inner_text()
     assert re.search(rf"\b{average}\s%", pessac_row), pessac_row
+
+
+@pytest.mark.parametrize("role", ["member", "referent", "coordinator"])
+def test_the_logged_in_header_holds_one_line_on_a_desktop_and_wraps_on_a_phone(
+    browser, demo_server, sessions, role
+):
+    heights = {}
+    for width in (1280, 375):
+        context = browser.new_context(
+            storage_state=sessions[role], viewport={"width": width, "height": 800}
+        )
+        page = context.new_page()
+        page.goto(demo_server.url + "/espace-membres/")
+        brand = page.locator(".site-brand").bounding_box()
+        links = page.locator(".account-links").bounding_box()
+        search = page.locator(".site-search").bounding_box()
+        button = page.locator(".site-search button").bounding_box()
+        heights[width] = page.locator(".site-header__inner").bounding_box()["height"]
+        reflow = overflow(page)
+        context.close()
+
+        assert reflow == 0
+        if width == 1280:  # brand, account links and search side by side
+            assert links["y"] < brand["y"] + brand["height"]
+            assert search["y"] < brand["y"] + brand["height"]
+        else:  # stacked, the search button beside its field
+            assert search["y"] >= links["y"] + links["height"]
+            assert button["y"] < search["y"] + search["height"] / 2
+    assert heights[1280] < heights[375]
