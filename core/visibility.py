@@ -143,6 +143,17 @@ def visible_to(pages, who, restrictions=None):
     return pages.exclude(reduce(or_, failed))
 
 
+def restricted_only(pages, restrictions):
+    """Only the ``pages`` some view restriction covers: members-only content (to list it,
+    filter with ``visible_to`` too)."""
+    covering = [
+        Q(path__startswith=r.path) for r in restrictions if r.kind != PageViewRestriction.NONE
+    ]
+    if not covering:
+        return pages.none()
+    return pages.filter(reduce(or_, covering))
+
+
 def can_read(page, who, restrictions=None):
     """Whether ``who`` may read ``page`` (its restrictions and its ancestors')."""
     reader = reader_of(who)

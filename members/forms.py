@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from knowledge.models import StructurePage
 
 from .models import Invitation, Membership, User
+from .rechecks import check_password_again
 
 
 class SignupExtraForm(forms.Form):
@@ -106,12 +107,12 @@ class DeleteAccountForm(forms.Form):
         label=_("I understand that my account and my personal data will be deleted for good.")
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
+        check_password_again(self.request, self.user, password)
         return password

@@ -165,6 +165,14 @@ class User(AbstractUser):
         """Approved members and coordinators: they read members-only content."""
         return self.is_active and (self.status == self.Status.APPROVED or self.is_coordinator)
 
+    @property
+    def is_awaiting_approval(self):
+        return self.is_active and self.status == self.Status.PENDING
+
+    @property
+    def is_refused(self):
+        return self.status == self.Status.REFUSED
+
     def can_see_profile_of(self, other):
         if other.status != User.Status.APPROVED or not other.is_active:
             return self == other or self.is_coordinator

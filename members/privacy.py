@@ -72,7 +72,6 @@ def delete_account(user):
     methods and their admin profile are deleted with the account. Comments stay, signed
     "deleted account": detached from the user, without name, email, URL or IP address.
     """
-    if user.avatar:
-        user.avatar.delete(save=False)
+    # The photo's file goes with the account (``members.signals.on_user_deleted``).
     account_will_be_deleted.send(sender=type(user), user=user)
     user.delete()

@@ -51,13 +51,8 @@ def members_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_network_member:
-            return forbidden(
-                request,
-                _(
-                    "This page is for network members. "
-                    "Your account is awaiting a coordinator's approval."
-                ),
-            )
+            # 403.html says why: awaiting approval, or refused.
+            return forbidden(request, _("This page is for network members."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -143,7 +138,7 @@ def export_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_my_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -14,7 +14,7 @@ from core.demo import get_or_create_child
 from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
-from .models import EventIndexPage, EventPage, HomePage, StandardPage
+from .models import EventIndexPage, EventPage, HomePage, MembersAreaPage, StandardPage
 
 HOME_INTRODUCTION = (
     "<p>Le Réseau RAA rassemble les acheteurs publics d'Aquitaine qui veulent acheter de façon "
@@ -110,6 +110,11 @@ def build_home(stdout):
     return home
 
 
+MEMBERS_AREA_INTRODUCTION = """
+<p>Cet espace est réservé aux membres du réseau&nbsp;: votre structure, le tableau de bord,
+l'annuaire, les billets et documents réservés, vos abonnements et les prochaines rencontres.</p>
+"""
+
 MEMBERS_AREA_BODY = """
 <p>Cet espace est réservé aux membres du réseau&nbsp;: comptes rendus des réunions
 inter-structures, échanges entre structures et documents de travail.</p>
@@ -124,13 +129,20 @@ def build_site_pages(home, stdout):
     """The agenda, the members' area and the plain pages linked from the footer."""
     members_area, _ = get_or_create_child(
         home,
-        StandardPage,
+        MembersAreaPage,
         "espace-membres",
         title="Espace membres",
         show_in_menus=True,
-        body=MEMBERS_AREA_BODY,
+        introduction=MEMBERS_AREA_INTRODUCTION,
     )
     restrict_to_members(members_area)
+    get_or_create_child(
+        members_area,
+        StandardPage,
+        "reunion-inter-structures-17-decembre",
+        title="Réunion inter-structures du 17 décembre (exemple)",
+        body=MEMBERS_AREA_BODY,
+    )
     agenda, _ = get_or_create_child(
         home,
         EventIndexPage,

@@ -23,6 +23,8 @@ from core.pages import SectionPage
 from core.visibility import visible_to
 from knowledge.models import StructurePage
 
+from .members_area import hub_context
+
 EVENTS_PER_PAGE = 10
 HOME_EVENTS = 3
 HOME_POSTS = 3
@@ -80,7 +82,7 @@ class StandardPage(Page):
         features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"],
     )
 
-    parent_page_types = ["website.HomePage", "website.StandardPage"]
+    parent_page_types = ["website.HomePage", "website.StandardPage", "website.MembersAreaPage"]
     subpage_types = ["website.StandardPage"]
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -89,6 +91,33 @@ class StandardPage(Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+
+class MembersAreaPage(SectionPage):
+    """``/espace-membres/``: the members' hub (their team, the dashboard, the directory,
+    members-only posts and documents, their follows, the next events). Restrict it to the
+    members' groups: whoever else asks is refused by ``core.wagtail_hooks``."""
+
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["website.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("members' area")
+        verbose_name_plural = _("members' areas")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        agenda = visible_to(EventIndexPage.objects.live(), request).first()
+        events = (
+            EventPage.objects.child_of(agenda).for_listing(request).upcoming()
+            if agenda
+            else EventPage.objects.none()
+        )
+        context.update(hub_context(request, events))
+        context["agenda_page"] = agenda
+        context["child_pages"] = list(visible_to(self.get_children().live(), request))
+        return context
 
 
 class EventIndexPage(RoutablePageMixin, SectionPage):

@@ -49,7 +49,7 @@ def test_coordinator_refuses_an_account(client, coordinator, pending_user, membe
     assert pending_user.status == User.Status.REFUSED
     assert mail.outbox[-1].to == [pending_user.email]
     client.force_login(pending_user)
-    assert client.get(members_page.url).status_code == HTTPStatus.FOUND
+    assert client.get(members_page.url).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_a_decision_is_taken_once(client, coordinator, pending_user):

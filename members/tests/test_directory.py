@@ -22,7 +22,7 @@ def test_directory_refuses_accounts_awaiting_approval_with_a_french_message(clie
     response = client.get("/membres/")
 
     assert response.status_code == HTTPStatus.FORBIDDEN
-    assert "attend la validation" in response.content.decode()
+    assert "Votre compte attend l'approbation" in response.content.decode()
 
 
 def test_directory_lists_approved_members_only(client, member, pending_user):

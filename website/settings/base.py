@@ -202,6 +202,8 @@ EMAIL_SUBJECT_PREFIX = "[Réseau RAA] "
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
+# Adding an email address asks for the password again (members/account_forms.py).
+ACCOUNT_FORMS = {"add_email": "members.account_forms.AddEmailForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Réseau RAA"
 # Coordinators must turn on two-factor authentication before they reach the Wagtail admin.

@@ -202,3 +202,32 @@ def test_the_admin_works_under_its_policy_and_reports_what_the_strict_one_would_
     enforced = [error for error in csp_errors if "[Report Only]" not in error]
     assert enforced == []
     assert page.locator("img[src*='gravatar']").count() == 0
+
+
+@pytest.mark.parametrize("role", ["member", "referent", "coordinator"])
+def test_the_logged_in_header_holds_one_line_on_a_desktop_and_wraps_on_a_phone(
+    browser, demo_server, sessions, role
+):
+    heights = {}
+    for width in (1280, 375):
+        context = browser.new_context(
+            storage_state=sessions[role], viewport={"width": width, "height": 800}
+        )
+        page = context.new_page()
+        page.goto(demo_server.url + "/espace-membres/")
+        brand = page.locator(".site-brand").bounding_box()
+        links = page.locator(".account-links").bounding_box()
+        search = page.locator(".site-search").bounding_box()
+        button = page.locator(".site-search button").bounding_box()
+        heights[width] = page.locator(".site-header__inner").bounding_box()["height"]
+        reflow = overflow(page)
+        context.close()
+
+        assert reflow == 0
+        if width == 1280:  # brand, account links and search side by side
+            assert links["y"] < brand["y"] + brand["height"]
+            assert search["y"] < brand["y"] + brand["height"]
+        else:  # stacked, the search button beside its field
+            assert search["y"] >= links["y"] + links["height"]
+            assert button["y"] < search["y"] + search["height"] / 2
+    assert heights[1280] < heights[375]
