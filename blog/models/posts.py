@@ -195,7 +195,9 @@ class BlogPostPage(Page):
 
     def related_posts(self, siblings, limit=3):
         """Visible posts sharing a tag or the structure, most shared first."""
-        tag_ids = list(self.tags.values_list("pk", flat=True))
+        # ``tags.all()`` rather than a query: in a preview, a draft or a revision under
+        # moderation, the tags live in memory (modelcluster) and may not be saved yet.
+        tag_ids = [tag.pk for tag in self.tags.all() if tag.pk is not None]
         condition = models.Q(tags__in=tag_ids)
         if self.structure_id:
             condition |= models.Q(structure_id=self.structure_id)
