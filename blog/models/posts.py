@@ -250,11 +250,15 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         )
         return TemplateResponse(request, self.get_template(request), context)
 
-    def main_feeds(self):
+    def feed_urls(self, name="feed", *args):
+        """``{"rss": url, "atom": url}`` of one of this blog's feeds, from the site's root:
+        ``reverse_subpage`` alone gives a path relative to the blog, wrong on its sub-pages."""
         return {
-            "rss": self.reverse_subpage("feed", args=["rss"]),
-            "atom": self.reverse_subpage("feed", args=["atom"]),
+            kind: self.url + self.reverse_subpage(name, args=[*args, kind]) for kind in FEED_TYPES
         }
+
+    def main_feeds(self):
+        return self.feed_urls()
 
     @path("")
     def index(self, request):
@@ -263,9 +267,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
     @path("categorie/<slug:slug>/")
     def by_category(self, request, slug):
         category = get_object_or_404(BlogCategory, slug=slug)
-        feeds = {
-            kind: self.reverse_subpage("category_feed", args=[slug, kind]) for kind in FEED_TYPES
-        }
+        feeds = self.feed_urls("category_feed", slug)
         return self.render_listing(
             request,
             self.posts(request).filter(categories=category),
@@ -278,15 +280,16 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
     def by_tag(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         return self.render_listing(
-            request, self.posts(request).filter(tags=tag), _("Tag: %(name)s") % {"name": tag.name}
+            request,
+            self.posts(request).filter(tags=tag),
+            _("Tag: %(name)s") % {"name": tag.name},
+            self.feed_urls("tag_feed", tag.slug),
         )
 
     @path("structure/<slug:slug>/")
     def by_structure(self, request, slug):
         structure = get_object_or_404(visible_to(StructurePage.objects.live(), request), slug=slug)
-        feeds = {
-            kind: self.reverse_subpage("structure_feed", args=[slug, kind]) for kind in FEED_TYPES
-        }
+        feeds = self.feed_urls("structure_feed", slug)
         return self.render_listing(
             request,
             self.posts(request).filter(structure=structure),
@@ -338,6 +341,12 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         structure = get_object_or_404(StructurePage.objects.live().public(), slug=slug)
         posts = BlogPostPage.objects.child_of(self).for_listing().filter(structure=structure)
         return self.serve_feed(request, kind, posts, f"{self.title} – {structure.title}")
+
+    @path("flux/etiquette/<str:slug>/<str:kind>/", name="tag_feed")
+    def tag_feed(self, request, slug, kind):
+        tag = get_object_or_404(Tag, slug=slug)
+        posts = BlogPostPage.objects.child_of(self).for_listing().filter(tags=tag)
+        return self.serve_feed(request, kind, posts, f"{self.title} – {tag.name}")
 
     def serve_feed(self, request, kind, posts, title):
         if kind not in FEED_TYPES:
