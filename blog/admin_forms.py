@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from core.markdown import validate_references
+
 
 class BlogPostForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
@@ -29,3 +31,8 @@ class BlogPostForm(WagtailAdminPageForm):
                 _("You can only write about your own structure."), code="not_your_structure"
             )
         return structure
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body")
+        validate_references(body)
+        return body
