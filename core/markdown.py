@@ -18,6 +18,7 @@ Used for blog posts and comments (and any other user-written Markdown). The pipe
 Call ``render_markdown`` when saving and store its output; templates print the stored HTML.
 """
 
+import html
 import re
 
 import nh3
@@ -228,9 +229,9 @@ def render_markdown(text, resolve=True):
     for token in tokens:
         if token.type == "inline" and token.children:
             token.children = _resolve_inline(token.children, references)
-    html = PARSER.renderer.render(tokens, PARSER.options, {})
+    rendered = PARSER.renderer.render(tokens, PARSER.options, {})
     return nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -241,8 +242,9 @@ def render_markdown(text, resolve=True):
 def plain_text(text):
     """The words of Markdown ``text`` without markup: for excerpts, reading time, feeds.
     References are not looked up: their link text or image description stays."""
-    html = render_markdown(text, resolve=False)
-    return " ".join(nh3.clean(html, tags=set()).split())
+    rendered = render_markdown(text, resolve=False)
+    # nh3 returns HTML: without its tags, "a < b" is still "a &lt; b" until unescaped.
+    return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
 
 
 def reading_minutes(text, words_per_minute=200):

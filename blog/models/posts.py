@@ -27,7 +27,7 @@ from wagtailmarkdown.fields import MarkdownField
 
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
-from core.markdown import reading_minutes, render_markdown
+from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.visibility import visible_to
 from knowledge.models import StructurePage
@@ -152,7 +152,7 @@ class BlogPostPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
-        index.SearchField("body"),
+        index.SearchField("body_text"),
         index.FilterField("date"),
         index.FilterField("structure"),
     ]
@@ -173,6 +173,10 @@ class BlogPostPage(Page):
         self.body_html = render_markdown(self.body)
         self.reading_time = reading_minutes(self.body)
         return super().serve_preview(request, mode_name)
+
+    def body_text(self):
+        """The body's words for the search index: no Markdown or HTML markup."""
+        return plain_text(self.body)
 
     @property
     def display_date(self):

@@ -365,7 +365,7 @@ class StructurePage(RoutablePageMixin, Page):
         if self.section_is_public("journey"):
             parts += [stage.note for stage in self.journey_stages.all()]
         if self.section_is_public("diagnostic"):
-            parts.append(plain_text(self.diagnostic_html))
+            parts.append(plain_text(self.diagnostic))  # the Markdown, not its escaped HTML
             parts += [item.text for item in self.diagnostic_items.all()]
         if self.section_is_public("action_plan"):
             parts += [f"{action.title} {action.description}" for action in self.actions.all()]
