@@ -66,7 +66,8 @@ class PostFeed(Feed):
         return post.last_published_at
 
     def item_author_name(self, post):
-        return ", ".join(author.name for author in post.authors.all()) or None
+        # Feeds are public: a "members only" profile is never named there.
+        return ", ".join(str(author.name_for(None)) for author in post.authors.all()) or None
 
     def item_categories(self, post):
         return [category.name for category in post.categories.all()]

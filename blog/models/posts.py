@@ -192,7 +192,7 @@ class BlogPostPage(Page):
         context["previous_post"] = _neighbour(siblings, order, key, older=True)
         context["next_post"] = _neighbour(siblings, order, key, older=False)
         context["related_posts"] = self.related_posts(siblings)
-        context["authors"] = list(self.authors.all())
+        context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
         context["post_tags"] = list(self.tags.all())
         return context
@@ -304,11 +304,14 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
 
     @path("auteur/<int:pk>/")
     def by_author(self, request, pk):
-        author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+        author = get_object_or_404(
+            get_user_model().objects.select_related("structure"), pk=pk, is_active=True
+        )
         posts = self.posts(request).filter(authors=author)
         if not posts.exists():
             raise Http404
-        return self.render_listing(request, posts, _("Author: %(name)s") % {"name": author.name})
+        name = author.name_for(request.user)
+        return self.render_listing(request, posts, _("Author: %(name)s") % {"name": name})
 
     @path("<int:year>/")
     def by_year(self, request, year):
