@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from core.forms import ChosenImagesMixin
 from core.markdown import validate_references
 
 
-class BlogPostForm(WagtailAdminPageForm):
+class BlogPostForm(ChosenImagesMixin, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self, "for_user", None)

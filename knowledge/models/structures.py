@@ -25,6 +25,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.forms import ChosenImagesMixin
 from core.markdown import plain_text, render_markdown
 from core.visibility import reader_of
 from knowledge.experience import experience_context
@@ -94,7 +95,7 @@ class StructurePageQuerySet(PageQuerySet):
         )
 
 
-class StructurePageForm(WagtailAdminPageForm):
+class StructurePageForm(ChosenImagesMixin, WagtailAdminPageForm):
     """Checks across the inline lists that a single row cannot see: no step or commitment twice."""
 
     def clean(self):
