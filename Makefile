@@ -22,10 +22,11 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: install, migrate, load the demo content with its accounts, serve on 127.0.0.1:$(PORT)
+## (SITE_URL, the address in emails and feeds, follows PORT: website/settings/dev.py)
 run: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo_content --with-accounts
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py migrate --no-input
+	PORT=$(PORT) $(PY) manage.py load_demo_content --with-accounts
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL),
 ## on every core (pytest-xdist; browser tests stay together on one worker)

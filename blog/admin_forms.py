@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from core.forms import ChosenImagesMixin
+from core.markdown import validate_references
 from members.models import User
 
 
-class BlogPostForm(WagtailAdminPageForm):
+class BlogPostForm(ChosenImagesMixin, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_authors()
@@ -51,3 +53,8 @@ class BlogPostForm(WagtailAdminPageForm):
                 _("You can only write about your own structure."), code="not_your_structure"
             )
         return structure
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body")
+        validate_references(body)
+        return body

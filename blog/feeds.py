@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url, on_site
+
 FEED_SIZE = 20
 
 
@@ -24,11 +26,19 @@ class PostFeed(Feed):
         if feed_type is not None:
             self.feed_type = feed_type
 
+    def __call__(self, request, *args, **kwargs):
+        self.path = request.get_full_path()
+        return super().__call__(request, *args, **kwargs)
+
+    def feed_url(self):
+        # Django would take the host from the request; links go to ``SITE_URL``.
+        return on_site(self.path)
+
     def title(self):
         return self.feed_title
 
     def link(self):
-        return self.feed_link
+        return absolute_url(self.feed_link)
 
     def description(self):
         return self.feed_description
@@ -43,7 +53,7 @@ class PostFeed(Feed):
         return post.summary or _("Read the post on the RAA network site.")
 
     def item_link(self, post):
-        return post.url
+        return absolute_url(post.url)
 
     def item_pubdate(self, post):
         """The post's own date (noon, site time); the first publication when it has none."""
@@ -56,7 +66,8 @@ class PostFeed(Feed):
         return post.last_published_at
 
     def item_author_name(self, post):
-        return ", ".join(author.name for author in post.authors.all()) or None
+        # Feeds are public: a "members only" profile is never named there.
+        return ", ".join(str(author.name_for(None)) for author in post.authors.all()) or None
 
     def item_categories(self, post):
         return [category.name for category in post.categories.all()]

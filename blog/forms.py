@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.markdown import validate_references
+
 
 class CommentTextField(forms.CharField):
     """Text with Unix line ends, so the length counted matches the browser's ``maxlength``."""
@@ -27,6 +29,7 @@ class CommentForm(forms.Form):
             "To notify a network member, write @ and their name as the site shows it, in "
             "square brackets: @[Marie Dupont]."
         ),
+        validators=[validate_references],
         error_messages={
             "required": _("Write your comment before sending it."),
             "max_length": _(

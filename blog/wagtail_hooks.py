@@ -1,4 +1,5 @@
-"""Admin wiring of the blog: the comments listing for coordinators, filtered on reported ones."""
+"""Admin wiring of the blog: the comments listing for coordinators, filtered on reported ones;
+other teams' drafts kept out of a team's explorer and page choosers."""
 
 import django_filters
 from django.db.models import Count, Q
@@ -9,9 +10,13 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.pages.search import SearchView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from members.models import Membership
 
 from .comments import BlogComment
 from .models import BlogPostPage
@@ -84,3 +89,43 @@ class CommentViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_comment_viewset():
     return CommentViewSet()
+
+
+def without_other_teams_drafts(pages, user):
+    """``pages`` without the drafts (pages never published) a structure team may not open:
+    its members see the drafts they own and those about their own structures; coordinators
+    see every draft. (Wagtail's "add" permission on the blog shows every child otherwise.)"""
+    if user.is_superuser or user.is_coordinator:
+        return pages
+    structures = Membership.objects.filter(user=user).values("structure")
+    about_their_structures = BlogPostPage.objects.filter(structure__in=structures).values("pk")
+    return pages.filter(
+        Q(live=True) | Q(owner=user) | Q(pk__in=about_their_structures) | Q(pk__in=structures)
+    )
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_drafts_in_explorer(parent_page, pages, request):
+    return without_other_teams_drafts(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_drafts_in_choosers(pages, request):
+    return without_other_teams_drafts(pages, request.user)
+
+
+class TeamSearchView(SearchView):
+    """The admin's page search, without other teams' drafts (it calls no queryset hook)."""
+
+    def annotate_queryset(self, pages):
+        return super().annotate_queryset(without_other_teams_drafts(pages, self.request.user))
+
+
+class BasePageViewSet(PageViewSet):
+    search_view_class = TeamSearchView
+
+
+# After Wagtail's own base viewset (order): the last one registered for ``Page`` is used.
+@hooks.register("register_admin_viewset", order=100)
+def register_base_page_viewset():
+    return BasePageViewSet(name="raa_pages")

@@ -10,7 +10,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
+
+from core.links import absolute_url
 
 PRODUCT_ID = "-//Réseau RAA//Agenda//FR"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -27,6 +29,13 @@ def plain_text(rich_text):
     text = html.unescape(strip_tags(text))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def one_line(text):
+    """``text`` on one line: a title or a place typed with a line break stays a title.
+    (``X-WR-CALNAME`` is not escaped by icalendar: a raw line break there would break the
+    file.)"""
+    return " ".join(str(text or "").split())
 
 
 def uid_host(request):
@@ -46,9 +55,9 @@ def build_event(request, event, host, stamp):
     vevent.add("dtstart", utc(event.start))
     if event.end:
         vevent.add("dtend", utc(event.end))
-    vevent.add("summary", event.title)
+    vevent.add("summary", one_line(event.title))
     if event.location:
-        vevent.add("location", event.location)
+        vevent.add("location", one_line(event.location))
     description = plain_text(event.description)
     if event.place and event.online_url:
         description = "\n".join(filter(None, [description, event.online_url]))
@@ -56,7 +65,7 @@ def build_event(request, event, host, stamp):
         vevent.add("description", description)
     url = event.get_url(request)
     if url:
-        vevent.add("url", request.build_absolute_uri(url))
+        vevent.add("url", absolute_url(url))
     if event.last_published_at:
         vevent.add("last-modified", utc(event.last_published_at))
     return vevent
@@ -69,7 +78,7 @@ def build_calendar(request, events, name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", str(name))
+    calendar.add("x-wr-calname", vText(one_line(name)))
     host = uid_host(request)
     stamp = utc(timezone.now())
     for event in events:

@@ -5,7 +5,7 @@ Emails, feeds, share links, the sitemap, robots.txt and Wagtail's own emails
 and Wagtail's site records in step with it after each ``migrate``.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -21,6 +21,14 @@ def absolute_url(url):
     if url.startswith(("http://", "https://")):
         return url
     return site_url() + (url if url.startswith("/") else "/" + url)
+
+
+def on_site(url):
+    """A link to this site built from a request's host (allauth's, for instance) moved onto
+    ``SITE_URL``: behind a proxy or on another port, the request's host is not the address
+    readers can open."""
+    parts = urlsplit(str(url))
+    return absolute_url(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
 
 
 def site_parts():

@@ -20,6 +20,8 @@ from core.roles import COORDINATORS_GROUP, MEMBERS_GROUP  # noqa: F401 (MEMBERS_
 from .validators import validate_avatar
 
 INVITATION_LIFETIME = timedelta(days=14)
+# What a visitor reads instead of the name of a person whose profile is for members only.
+NEUTRAL_NAME = _("A network member")
 
 
 class UserQuerySet(models.QuerySet):
@@ -172,6 +174,25 @@ class User(AbstractUser):
     @property
     def is_refused(self):
         return self.status == self.Status.REFUSED
+
+    def is_named_for(self, reader):
+        """Whether ``reader`` (a user; None or an anonymous user: a visitor, a feed) may see
+        this person's name: a "members only" profile is named to network members only."""
+        public = self.profile_visibility == User.Visibility.PUBLIC
+        if public and self.is_active and self.status == User.Status.APPROVED:
+            return True
+        if reader is None or not reader.is_authenticated:
+            return False
+        return reader.can_see_profile_of(self)
+
+    def name_for(self, reader):
+        """The name ``reader`` may see, or a neutral label: the team of the person's
+        structure (when it was fetched with them), else "A network member"."""
+        if self.is_named_for(reader):
+            return self.name
+        if self.structure_id and User.structure.is_cached(self):
+            return _("%(structure)s team") % {"structure": self.structure.title}
+        return NEUTRAL_NAME
 
     def can_see_profile_of(self, other):
         if other.status != User.Status.APPROVED or not other.is_active:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from core.demo import get_or_create_child
+from core.links import site_parts
 from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
@@ -96,13 +97,16 @@ def build_home(stdout):
         root.add_child(instance=home)
         home.save_revision().publish()
         stdout.write("Created the home page.")
-    site = Site.objects.filter(is_default_site=True).first() or Site(
-        hostname="localhost", port=80, is_default_site=True
-    )
-    if site.root_page_id != home.pk:
-        previous = site.root_page_id
-        site.site_name, site.root_page = "Réseau RAA", home
+    _scheme, hostname, port = site_parts()
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    previous = site.root_page_id
+    # Wagtail's links (sitemap, full URLs) come from the site record: on SITE_URL's address.
+    if (site.hostname, site.port, previous) != (hostname, port, home.pk):
+        if previous != home.pk:
+            site.site_name, site.root_page = "Réseau RAA", home
+        site.hostname, site.port = hostname, port
         site.save()
+    if previous != home.pk:
         # Wagtail's first migration leaves a "Welcome" page behind: remove it once unused.
         placeholder = Page.objects.filter(pk=previous, depth=2).exclude(pk=home.pk).first()
         if placeholder is not None and placeholder.specific_class is Page:

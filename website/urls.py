@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -27,12 +26,10 @@ urlpatterns = [
     path("recherche/", search_views.search, name="search"),
     path("agenda/agenda.ics", website_views.agenda_ics, name="agenda_ics"),
     path("agenda/<slug:slug>.ics", website_views.event_ics, name="event_ics"),
-    path("sitemap.xml", sitemap, name="sitemap"),
     path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots_txt",
+        "sitemap.xml", sitemap, {"sitemaps": {"wagtail": website_views.SiteSitemap}}, name="sitemap"
     ),
+    path("robots.txt", website_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("commentaires/", include("blog.urls")),
 ]

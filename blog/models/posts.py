@@ -27,7 +27,7 @@ from wagtailmarkdown.fields import MarkdownField
 
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
-from core.markdown import reading_minutes, render_markdown
+from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.visibility import visible_to
 from knowledge.models import StructurePage
@@ -152,7 +152,7 @@ class BlogPostPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
-        index.SearchField("body"),
+        index.SearchField("body_text"),
         index.FilterField("date"),
         index.FilterField("structure"),
     ]
@@ -174,6 +174,10 @@ class BlogPostPage(Page):
         self.reading_time = reading_minutes(self.body)
         return super().serve_preview(request, mode_name)
 
+    def body_text(self):
+        """The body's words for the search index: no Markdown or HTML markup."""
+        return plain_text(self.body)
+
     @property
     def display_date(self):
         return self.date or (self.first_published_at and self.first_published_at.date())
@@ -188,14 +192,16 @@ class BlogPostPage(Page):
         context["previous_post"] = _neighbour(siblings, order, key, older=True)
         context["next_post"] = _neighbour(siblings, order, key, older=False)
         context["related_posts"] = self.related_posts(siblings)
-        context["authors"] = list(self.authors.all())
+        context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
         context["post_tags"] = list(self.tags.all())
         return context
 
     def related_posts(self, siblings, limit=3):
         """Visible posts sharing a tag or the structure, most shared first."""
-        tag_ids = list(self.tags.values_list("pk", flat=True))
+        # ``tags.all()`` rather than a query: in a preview, a draft or a revision under
+        # moderation, the tags live in memory (modelcluster) and may not be saved yet.
+        tag_ids = [tag.pk for tag in self.tags.all() if tag.pk is not None]
         condition = models.Q(tags__in=tag_ids)
         if self.structure_id:
             condition |= models.Q(structure_id=self.structure_id)
@@ -248,11 +254,15 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         )
         return TemplateResponse(request, self.get_template(request), context)
 
-    def main_feeds(self):
+    def feed_urls(self, name="feed", *args):
+        """``{"rss": url, "atom": url}`` of one of this blog's feeds, from the site's root:
+        ``reverse_subpage`` alone gives a path relative to the blog, wrong on its sub-pages."""
         return {
-            "rss": self.reverse_subpage("feed", args=["rss"]),
-            "atom": self.reverse_subpage("feed", args=["atom"]),
+            kind: self.url + self.reverse_subpage(name, args=[*args, kind]) for kind in FEED_TYPES
         }
+
+    def main_feeds(self):
+        return self.feed_urls()
 
     @path("")
     def index(self, request):
@@ -261,9 +271,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
     @path("categorie/<slug:slug>/")
     def by_category(self, request, slug):
         category = get_object_or_404(BlogCategory, slug=slug)
-        feeds = {
-            kind: self.reverse_subpage("category_feed", args=[slug, kind]) for kind in FEED_TYPES
-        }
+        feeds = self.feed_urls("category_feed", slug)
         return self.render_listing(
             request,
             self.posts(request).filter(categories=category),
@@ -276,15 +284,16 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
     def by_tag(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         return self.render_listing(
-            request, self.posts(request).filter(tags=tag), _("Tag: %(name)s") % {"name": tag.name}
+            request,
+            self.posts(request).filter(tags=tag),
+            _("Tag: %(name)s") % {"name": tag.name},
+            self.feed_urls("tag_feed", tag.slug),
         )
 
     @path("structure/<slug:slug>/")
     def by_structure(self, request, slug):
         structure = get_object_or_404(visible_to(StructurePage.objects.live(), request), slug=slug)
-        feeds = {
-            kind: self.reverse_subpage("structure_feed", args=[slug, kind]) for kind in FEED_TYPES
-        }
+        feeds = self.feed_urls("structure_feed", slug)
         return self.render_listing(
             request,
             self.posts(request).filter(structure=structure),
@@ -295,11 +304,14 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
 
     @path("auteur/<id:pk>/")
     def by_author(self, request, pk):
-        author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+        author = get_object_or_404(
+            get_user_model().objects.select_related("structure"), pk=pk, is_active=True
+        )
         posts = self.posts(request).filter(authors=author)
         if not posts.exists():
             raise Http404
-        return self.render_listing(request, posts, _("Author: %(name)s") % {"name": author.name})
+        name = author.name_for(request.user)
+        return self.render_listing(request, posts, _("Author: %(name)s") % {"name": name})
 
     @path("<year:year>/")
     def by_year(self, request, year):
@@ -336,6 +348,12 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         structure = get_object_or_404(StructurePage.objects.live().public(), slug=slug)
         posts = BlogPostPage.objects.child_of(self).for_listing().filter(structure=structure)
         return self.serve_feed(request, kind, posts, f"{self.title} – {structure.title}")
+
+    @path("flux/etiquette/<str:slug>/<str:kind>/", name="tag_feed")
+    def tag_feed(self, request, slug, kind):
+        tag = get_object_or_404(Tag, slug=slug)
+        posts = BlogPostPage.objects.child_of(self).for_listing().filter(tags=tag)
+        return self.serve_feed(request, kind, posts, f"{self.title} – {tag.name}")
 
     def serve_feed(self, request, kind, posts, title):
         if kind not in FEED_TYPES:

@@ -113,7 +113,9 @@ def parse_rss(content):
 
 
 def test_rss_feed_lists_the_latest_public_posts_with_absolute_links(client, blog):
-    author = UserFactory(first_name="Alix", last_name="Roy")
+    author = UserFactory(
+        status=User.Status.APPROVED, first_name="Alix", last_name="Roy", profile_visibility="public"
+    )
     for n in range(22):
         post(
             blog,
@@ -183,7 +185,9 @@ def test_pages_link_their_feeds(client, blog):
 
 def test_post_page_shows_its_metadata_neighbours_and_related_posts(client, blog, pessac):
     category = BlogCategoryFactory(name="Retour d'expérience", slug="retour-d-experience")
-    author = UserFactory(status=User.Status.APPROVED, first_name="Alix", last_name="Roy")
+    author = UserFactory(
+        status=User.Status.APPROVED, first_name="Alix", last_name="Roy", profile_visibility="public"
+    )
     older = post(blog, title="Plus ancien", date=datetime.date(2010, 1, 1), tags=["achats"])
     current = post(
         blog,

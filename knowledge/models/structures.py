@@ -25,6 +25,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.forms import ChosenImagesMixin
 from core.markdown import plain_text, render_markdown
 from core.visibility import reader_of
 from knowledge.experience import experience_context
@@ -113,7 +114,7 @@ class StructurePageQuerySet(PageQuerySet):
         )
 
 
-class StructurePageForm(WagtailAdminPageForm):
+class StructurePageForm(ChosenImagesMixin, WagtailAdminPageForm):
     """Checks across the inline lists that a single row cannot see: no step or commitment twice."""
 
     def clean(self):
@@ -434,7 +435,7 @@ class StructurePage(RoutablePageMixin, Page):
         if self.section_is_public("journey"):
             parts += [stage.note for stage in self.journey_stages.all()]
         if self.section_is_public("diagnostic"):
-            parts.append(plain_text(self.diagnostic_html))
+            parts.append(plain_text(self.diagnostic))  # the Markdown, not its escaped HTML
             parts += [item.text for item in self.diagnostic_items.all()]
         if self.section_is_public("action_plan"):
             parts += [f"{action.title} {action.description}" for action in self.actions.all()]

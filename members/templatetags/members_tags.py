@@ -50,3 +50,15 @@ def structure_team(context, structure):
     request = context.get("request")
     reader_is_member = request is not None and reader_of(request).is_member
     return {"team": team_of(structure, reader_is_member)}
+
+
+@register.filter
+def name_for(person, reader):
+    """``{{ author|name_for:request.user }}``: the name, or a neutral label for a visitor
+    when the profile is for network members only (``User.name_for``)."""
+    return person.name_for(reader)
+
+
+@register.filter
+def is_named_for(person, reader):
+    return person.is_named_for(reader)
