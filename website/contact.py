@@ -57,7 +57,7 @@ class ContactForm(forms.Form):
         error_messages={"required": _("Write your message.")},
     )
     # The honeypot: hidden from people (and from assistive technologies), filled by robots.
-    website = forms.CharField(
+    reference = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -65,7 +65,7 @@ class ContactForm(forms.Form):
 
     @property
     def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
+        return bool(self.cleaned_data.get("reference"))
 
     def topic_label(self):
         return dict(self.TOPICS)[self.cleaned_data["topic"]]

@@ -29,7 +29,7 @@ VALID = {
     "email": "alex@exemple.fr",
     "topic": "accessibilite",
     "message": "Le PDF du questionnaire n'est pas lisible avec mon lecteur d'écran.",
-    "website": "",
+    "reference": "",
 }
 
 
@@ -89,7 +89,7 @@ def test_an_empty_post_is_refused_without_error(client, contact, coordinator):
 
 
 def test_a_robot_filling_the_hidden_field_sends_nothing(client, contact, coordinator):
-    response = client.post("/contact/", {**VALID, "website": "https://spam.example"})
+    response = client.post("/contact/", {**VALID, "reference": "https://spam.example"})
 
     assert response.status_code == HTTPStatus.FOUND  # the robot learns nothing
     assert mail.outbox == []
