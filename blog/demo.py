@@ -2,7 +2,9 @@
 
 Facts come from the programme document (results of the call on 17 November 2009, the
 inter-structure meeting of 17 December, the coaching journey). Everything else is illustrative
-and says so in the text.
+and says so in the text. The posts run from November 2009 to June 2010, each after the journey
+steps it tells of (``knowledge.demo_experience``: the structures' pages are seen as of
+30 June 2010).
 """
 
 import datetime
@@ -110,12 +112,12 @@ POSTS = [
         False,
         "Une demi-journée d'entretiens pour comprendre les freins et les leviers.",
         "Les entretiens ont fait ressortir des freins (manque de temps, peur du surcoût) et des leviers "
-        "(volonté des élus, plan climat en préparation)." + ILLUSTRATIVE,
+        "(volonté des élus, Plan Climat à relier aux achats)." + ILLUSTRATIVE,
     ),
     (
         "sdis-24-diagnostic",
         "SDIS 24 : un diagnostic centré sur les véhicules et les équipements",
-        datetime.date(2010, 3, 16),
+        datetime.date(2010, 3, 23),
         "Retour d'expérience",
         "sdis-24",
         ["diagnostic", "véhicules"],
@@ -132,9 +134,9 @@ POSTS = [
         None,
         ["plan d'actions", "fiche de suivi"],
         True,
-        "Ce que les équipes projet ont retenu des réunions de restitution du diagnostic.",
-        "Les réunions de restitution ont permis de définir une stratégie, un plan d'actions et une fiche de suivi "
-        "dans chaque structure." + ILLUSTRATIVE,
+        "Ce que les premières équipes projet ont retenu des réunions de restitution du diagnostic.",
+        "Dans les structures qui ont déjà reçu leur diagnostic, la réunion de restitution a permis de définir "
+        "une stratégie, un plan d'actions et une fiche de suivi." + ILLUSTRATIVE,
     ),
     (
         "le-haillan-seminaire-participatif",
@@ -163,7 +165,7 @@ POSTS = [
     (
         "echanges-entre-referents-membres",
         "Échanges entre référents : questions ouvertes (réservé aux membres)",
-        datetime.date(2010, 9, 14),
+        datetime.date(2010, 6, 22),
         "Vie du réseau",
         None,
         ["référents", "mobilisation"],
@@ -174,15 +176,15 @@ POSTS = [
     ),
     (
         "bilan-et-actualisation",
-        "Bilan et actualisation des plans d'actions",
-        datetime.date(2010, 11, 5),
+        "Bilan et actualisation des plans d'actions : le rendez-vous de l'automne",
+        datetime.date(2010, 6, 29),
         "Vie du réseau",
         None,
         ["bilan", "plan d'actions"],
         False,
-        "Dernière demi-journée d'accompagnement : évaluer les actions et mettre à jour le plan.",
-        "Chaque structure évalue les actions mises en œuvre et en rend compte aux membres du réseau, "
-        "avant la restitution lors de la journée régionale RAA." + ILLUSTRATIVE,
+        "Dernière demi-journée d'accompagnement, prévue à l'automne : évaluer les actions et mettre à jour le plan.",
+        "À l'automne, chaque structure évaluera les actions mises en œuvre et en rendra compte aux membres du "
+        "réseau, avant la restitution lors de la journée régionale RAA." + ILLUSTRATIVE,
     ),
 ]
 
@@ -262,8 +264,8 @@ DEMO_COMMENTS = [
     (
         "quatre-jours-accompagnement",
         "pessac@exemple.fr",
-        "À Pessac, la journée d'analyse documentaire nous a obligés à rassembler des marchés "
-        "éparpillés entre plusieurs services : un exercice utile en soi (exemple).",
+        "À Pessac, nous préparons la journée d'analyse documentaire : rassembler des marchés "
+        "éparpillés entre plusieurs services est déjà un exercice utile en soi (exemple).",
         None,
         3,
     ),

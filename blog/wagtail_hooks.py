@@ -5,10 +5,11 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_comments.models import CommentFlag
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.pages.search import SearchView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -76,9 +77,18 @@ class CommentViewSet(ModelViewSet):
         Column("author_name", label=_("Author")),
         Column("post", label=capfirst(BlogPostPage._meta.verbose_name), accessor=post_title),
         "submit_date",
-        Column("report_count", label=_("Reports")),
-        "is_public",
-        "is_removed",
+        # A context of its own: a plain "Reports" msgid would rename Wagtail's Reports menu.
+        Column("report_count", label=pgettext_lazy("comment flags", "Reports")),
+        BooleanColumn(
+            "is_public",
+            sort_key="is_public",
+            label=capfirst(BlogComment._meta.get_field("is_public").verbose_name),
+        ),
+        BooleanColumn(
+            "is_removed",
+            sort_key="is_removed",
+            label=capfirst(BlogComment._meta.get_field("is_removed").verbose_name),
+        ),
     ]
     form_fields = ["is_public", "is_removed"]
     inspect_view_enabled = True

@@ -1,5 +1,7 @@
 """What every app's demo builder shares: pages found by slug before they are created."""
 
+import datetime
+
 
 def get_or_create_child(parent, page_class, slug, **fields):
     """The child of ``parent`` with ``slug``; created and published from ``fields`` if missing.
@@ -13,3 +15,11 @@ def get_or_create_child(parent, page_class, slug, **fields):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page, True
+
+
+def working_day(day):
+    """``day``, or the Monday after it when it falls on a weekend: the demo's meetings,
+    decisions and events all fall on working days."""
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day

@@ -10,6 +10,8 @@ import json
 import random
 from datetime import date, timedelta
 
+from core.demo import working_day
+
 from .models import Action, CommitmentRecord, DiagnosticItem, JourneyStage
 from .vocabularies import (
     ActionStatus,
@@ -31,10 +33,15 @@ STRUCTURE_BODY = (
     "accompagnées dans la construction de leur politique d'achats responsables.</p>"
 )
 
-# The date the demo journeys are "seen" from: the cohort is mid-way through the programme.
+# The date the demo journeys are "seen" from: the cohort is mid-way through the programme, and
+# the blog's last post is of the day before.
 AS_OF = date(2010, 6, 30)
 KICK_OFF = date(2009, 12, 17)  # From the programme document.
-STEP_OFFSETS_DAYS = [0, 35, 60, 90, 120, 190, 300, 335]
+# Days from the kick-off to each step. A step's actual date is at most 11 days (and a weekend)
+# after its planned one: document analysis by early February, interviews by 21 February,
+# diagnostics by 18 March, restitutions by 7 April and seminars by 12 May 2010, before the blog
+# posts telling them; assessments in October and the closing meeting in November 2010.
+STEP_OFFSETS_DAYS = [0, 35, 55, 80, 100, 135, 300, 335]
 
 # slug: (population, context, commitments, organisation, sectors, completed steps)
 PROFILES = {
@@ -99,7 +106,7 @@ PROFILES = {
         "urbain",
         ["plan-climat"],
         "centralisee",
-        ["vehicules", "energie", "entretien-des-locaux"],
+        ["restauration-collective", "vehicules", "energie"],
         5,
     ),
     "grand-dax": (
@@ -126,6 +133,33 @@ PROFILES = {
         ["vehicules", "textile", "informatique"],
         5,
     ),
+}
+# One sentence per structure, drawn from its profile above, in French that agrees with the kind
+# of body it is ("un pays engagé", "une commune engagée").
+SUMMARIES = {
+    "gujan-mestras": "Commune périurbaine de la Gironde, dotée d'un Agenda 21, qui veut étendre "
+    "ses achats responsables à la restauration collective et aux espaces verts (profil "
+    "illustratif).",
+    "le-haillan": "Commune périurbaine de la Gironde, dotée d'un Agenda 21, dont les achats "
+    "sont centralisés (profil illustratif).",
+    "mont-de-marsan": "Commune urbaine des Landes, engagée dans une démarche interne de "
+    "développement durable (profil illustratif).",
+    "pessac": "Commune urbaine de la Gironde, engagée dans un Agenda 21 et un Plan Climat, dont "
+    "les achats sont centralisés (profil illustratif).",
+    "cc-estuaire": "Communauté de communes rurale de la Gironde, dont chaque service passe ses "
+    "propres achats (profil illustratif).",
+    "cc-montfort-en-chalosse": "Communauté de communes rurale des Landes, engagée dans une "
+    "démarche interne de développement durable (profil illustratif).",
+    "cc-pays-de-coutras": "Communauté de communes rurale de la Gironde, dotée d'un Agenda 21, "
+    "qui commence par ses travaux et son énergie (profil illustratif).",
+    "cobas": "Communauté d'agglomération urbaine de la Gironde, engagée dans un Plan Climat, "
+    "qui commence par la restauration collective (profil illustratif).",
+    "grand-dax": "Communauté d'agglomération urbaine des Landes, engagée dans un Agenda 21 et "
+    "un Plan Climat (profil illustratif).",
+    "pays-coeur-entre-deux-mers": "Pays rural de la Gironde, engagé dans un Plan Climat, qui "
+    "rassemble des achats décentralisés entre ses membres (profil illustratif).",
+    "sdis-24": "Établissement public de la Dordogne, dont les achats portent surtout sur les "
+    "véhicules, les tenues et l'informatique (profil illustratif).",
 }
 # Two structures keep their diagnostic for the network's members: it shows how it looks.
 MEMBERS_ONLY_DIAGNOSTICS = {"grand-dax", "sdis-24"}
@@ -220,10 +254,7 @@ def fill_experience(structure):
         SustainabilityCommitment.objects.filter(slug__in=commitments)
     )
     structure.sectors = list(Sector.objects.filter(slug__in=sectors))
-    structure.summary = structure.summary or (
-        f"{structure.structure_type} de {structure.departement.name} engagée dans une politique "
-        "d'achats responsables (profil illustratif)."
-    )
+    structure.summary = structure.summary or SUMMARIES[structure.slug]
     for section in ["profile", *StructureSection.values]:
         setattr(structure, f"{section}_is_illustrative", True)
     if structure.slug in MEMBERS_ONLY_DIAGNOSTICS:
@@ -241,11 +272,12 @@ def fill_experience(structure):
 
 def journey(rng, completed):
     stages = []
-    shift = rng.randint(0, 12)
+    shift = rng.randint(0, 6)
     for index, (step, offset) in enumerate(zip(JourneyStep, STEP_OFFSETS_DAYS, strict=True)):
-        planned = KICK_OFF + timedelta(days=offset + (shift if index else 0))
+        planned = working_day(KICK_OFF + timedelta(days=offset + (shift if index else 0)))
         if index < completed:
-            status, actual = StepStatus.DONE, planned + timedelta(days=rng.randint(-5, 10))
+            actual = working_day(planned + timedelta(days=rng.randint(-5, 3)))
+            status = StepStatus.DONE
         elif index == completed:
             status, actual = StepStatus.IN_PROGRESS, None
         else:
@@ -259,14 +291,14 @@ def journey(rng, completed):
 
 
 # Each commitment with the number of journey steps done once it is usually met, and how many
-# days after the kick-off meeting.
+# days after the kick-off meeting (plus up to ten): all met ones before the demo's AS_OF date.
 COMMITMENT_SCHEDULE = {
     ProgrammeCommitment.REFERENTS: (1, 10),
     ProgrammeCommitment.DELIBERATION: (1, 40),
     ProgrammeCommitment.DOCUMENTS: (2, 30),
     ProgrammeCommitment.TRAINING: (3, 70),
     ProgrammeCommitment.ACTION_PLAN: (5, 130),
-    ProgrammeCommitment.SEMINAR: (6, 195),
+    ProgrammeCommitment.SEMINAR: (6, 150),
     ProgrammeCommitment.REPORTING: (8, 340),
 }
 
@@ -278,7 +310,9 @@ def commitment_records(rng, completed):
         records.append(
             CommitmentRecord(
                 commitment=commitment,
-                date=KICK_OFF + timedelta(days=days + rng.randint(0, 10)) if met else None,
+                date=working_day(KICK_OFF + timedelta(days=days + rng.randint(0, 10)))
+                if met
+                else None,
                 note="Exemple : délibération du conseil municipal ou communautaire"
                 if commitment == ProgrammeCommitment.DELIBERATION
                 else "",
@@ -322,7 +356,9 @@ def actions(rng, sectors, completed):
     chosen += rng.sample([action for action in ACTIONS if action not in chosen], 2)
     rows = []
     for index, (title, sector, indicator) in enumerate(chosen):
-        start = AS_OF - timedelta(days=rng.randint(10, 90))
+        # Under way once the action plan is built (5 steps done), else still to start.
+        days = rng.randint(10, 90)
+        start = AS_OF - timedelta(days=days) if completed >= 5 else AS_OF + timedelta(days=days)
         due = start + timedelta(days=rng.choice([180, 270, 365]))
         if completed < 5:
             status, progress = ActionStatus.PLANNED, 0
@@ -353,8 +389,9 @@ def indicator_blocks(indicator, start, progress):
     name, unit, baseline, target = indicator
     measurements = [{"date": start.isoformat(), "value": str(baseline)}]
     if progress:
-        value = baseline + (target - baseline) * progress / 100
-        measurements.append({"date": AS_OF.isoformat(), "value": f"{value:.2f}"})
+        # Whole numbers: vehicles, hours and percentages as a referent would measure them.
+        value = round(baseline + (target - baseline) * progress / 100)
+        measurements.append({"date": AS_OF.isoformat(), "value": str(value)})
     # The stored (JSON) form of the stream: dates and numbers as text, as the editor saves them.
     return json.dumps(
         [

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from knowledge.models import StructurePage
 
@@ -48,7 +49,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = StructurePage.objects.for_listing()
-        self.fields["structure"].empty_label = _("None")
+        self.fields["structure"].empty_label = pgettext_lazy("no structure", "None")
 
 
 class DirectoryFilterForm(forms.Form):

@@ -1,9 +1,11 @@
 """Admin wiring of the members app: menu items, admin URLs and viewsets."""
 
 from django.urls import include, path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.middleware import mark_no_store
@@ -58,7 +60,14 @@ class StructureTeamViewSet(ModelViewSet):
     icon = "lock"
     menu_label = _("Publishing rights")
     form_fields = ["direct_publishing"]
-    list_display = ["structure", "direct_publishing"]
+    list_display = [
+        "structure",
+        BooleanColumn(
+            "direct_publishing",
+            sort_key="direct_publishing",
+            label=capfirst(StructureTeam._meta.get_field("direct_publishing").verbose_name),
+        ),
+    ]
     add_view_enabled = False
     copy_view_enabled = False
 

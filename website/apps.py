@@ -10,4 +10,8 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from core.links import sync_sites
 
+        from . import admin_french
+
+        admin_french.install()
+
         post_migrate.connect(sync_sites, sender=self, dispatch_uid="website-sync-sites")

@@ -10,12 +10,19 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from core.demo import get_or_create_child
+from core.demo import get_or_create_child, working_day
 from core.links import site_parts
 from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
-from .models import EventIndexPage, EventPage, HomePage, MembersAreaPage, StandardPage
+from .models import (
+    ContactPage,
+    EventIndexPage,
+    EventPage,
+    HomePage,
+    MembersAreaPage,
+    StandardPage,
+)
 
 HOME_INTRODUCTION = (
     "<p>Le Réseau RAA rassemble les acheteurs publics d'Aquitaine qui veulent acheter de façon "
@@ -60,16 +67,84 @@ disponible pour les entretiens&nbsp;;</li>
 """
 
 ACCESSIBILITY_BODY = """
-<p>Le Réseau RAA s'engage à rendre son site accessible conformément au référentiel général
-d'amélioration de l'accessibilité (RGAA).</p>
+<p>Le Réseau RAA s'engage à rendre son site accessible conformément à l'article&nbsp;47 de la loi
+n°&nbsp;2005-102 du 11&nbsp;février&nbsp;2005. Cette déclaration d'accessibilité s'applique à
+l'ensemble du site public (hors interface d'administration).</p>
+<p><strong>Déclaration de démonstration&nbsp;:</strong> la date, la méthode et les résultats de
+l'audit ci-dessous sont des données illustratives (exemple). La coordination les remplace par ceux
+de l'audit réel du site.</p>
 <h2>État de conformité</h2>
-<p>Le site n'a pas encore fait l'objet d'un audit complet&nbsp;: il est déclaré non conforme en
-attendant cet audit. Il est conçu pour l'être&nbsp;: structure sémantique, lien d'évitement, navigation
-au clavier, contrastes suffisants, aucun script tiers.</p>
-<h2>Signaler un défaut</h2>
+<p>Le site du Réseau RAA est <strong>partiellement conforme</strong> avec le référentiel général
+d'amélioration de l'accessibilité (RGAA), version&nbsp;4.1.2, en raison des non-conformités
+énumérées ci-dessous.</p>
+<h3>Date et méthode de l'audit</h3>
+<ul>
+<li>Date de l'audit&nbsp;: 30&nbsp;novembre&nbsp;2026 (donnée illustrative)&nbsp;;</li>
+<li>méthode&nbsp;: autoévaluation réalisée par l'équipe du site selon la méthode technique du
+RGAA&nbsp;4.1.2, sur un échantillon de douze pages&nbsp;;</li>
+<li>pages vérifiées&nbsp;: l'accueil, le blog et un article, l'annuaire des structures et la page
+de Pessac, l'agenda et un événement, la recherche, la connexion, le formulaire de contact, les
+mentions légales et cette déclaration&nbsp;;</li>
+<li>technologies utilisées&nbsp;: HTML5, CSS, SVG, un peu de JavaScript sans lequel le site reste
+utilisable&nbsp;;</li>
+<li>environnements de test&nbsp;: NVDA avec Firefox, VoiceOver avec Safari, navigation au clavier
+seul, zoom du texte à 200&nbsp;%.</li>
+</ul>
+<h3>Résultats des tests</h3>
+<p>L'autoévaluation révèle que 82&nbsp;% des critères du RGAA applicables sont respectés (donnée
+illustrative).</p>
+<h2>Contenus non accessibles</h2>
+<h3>Non-conformités</h3>
+<ul>
+<li>Certains documents PDF déposés par les structures ne sont pas balisés et ne peuvent pas être lus
+correctement par un lecteur d'écran (critère&nbsp;13.3)&nbsp;;</li>
+<li>des images de contenu publiées dans le blog n'ont pas d'alternative textuelle pertinente
+(critère&nbsp;1.2)&nbsp;;</li>
+<li>sur la carte des départements de l'annuaire, l'information n'est donnée que par la couleur
+lorsque le tableau équivalent n'est pas affiché (critère&nbsp;3.1).</li>
+</ul>
+<h3>Contenus non soumis à l'obligation d'accessibilité</h3>
+<ul>
+<li>Les documents bureautiques publiés avant le 23&nbsp;septembre&nbsp;2018, dont les supports du
+programme de 2009 et 2010, dérogent à l'obligation&nbsp;; la coordination en fournit une version
+accessible sur demande.</li>
+</ul>
+<h2>Retour d'information et contact</h2>
 <p>Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez à la coordination du
-réseau pour être orienté vers une alternative accessible.</p>
+réseau par le <a href="/contact/?sujet=accessibilite">formulaire de contact</a>&nbsp;: elle vous
+orientera vers une alternative accessible ou vous enverra le contenu sous une autre forme.</p>
+<h2>Voies de recours</h2>
+<p>Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu ou à une
+fonctionnalité du site, que vous nous le signalez et que vous ne parvenez pas à obtenir une réponse
+de notre part, vous êtes en droit de faire parvenir vos doléances ou une demande de saisine au
+Défenseur des droits. Plusieurs moyens sont à votre disposition&nbsp;:</p>
+<ul>
+<li>écrire un message au Défenseur des droits par son
+<a href="https://formulaire.defenseurdesdroits.fr/">formulaire en ligne</a>&nbsp;;</li>
+<li>contacter le délégué du Défenseur des droits dans votre région
+(<a href="https://www.defenseurdesdroits.fr/saisir/delegues">liste des délégués</a>)&nbsp;;</li>
+<li>envoyer un courrier par la poste (gratuit, ne pas mettre de timbre)&nbsp;: Défenseur des
+droits, Libre réponse 71120, 75342 Paris CEDEX&nbsp;07.</li>
+</ul>
+<h2>Schéma pluriannuel de mise en accessibilité</h2>
+<p>Le réseau s'engage sur un schéma pluriannuel de trois ans, décliné chaque année en un plan
+d'actions (exemple)&nbsp;:</p>
+<ul>
+<li>2027&nbsp;: audit de conformité complet par un prestataire externe et correction des
+non-conformités ci-dessus&nbsp;; formation des équipes projet à la publication de documents
+accessibles&nbsp;;</li>
+<li>2028&nbsp;: versions accessibles des documents du programme les plus consultés&nbsp;;
+contrôle de l'accessibilité de chaque nouveau gabarit de page avant sa mise en ligne&nbsp;;</li>
+<li>2029&nbsp;: nouvel audit, mise à jour de cette déclaration et bilan du schéma.</li>
+</ul>
+<p>Cette déclaration est mise à jour après chaque audit.</p>
 """
+
+CONTACT_INTRODUCTION = (
+    "<p>Une question sur le programme ou le réseau, un contenu du site que vous ne parvenez pas "
+    "à consulter&nbsp;? Écrivez à la coordination du réseau&nbsp;: elle vous répond par e-mail, "
+    "en général sous deux jours ouvrés (donnée illustrative).</p>"
+)
 
 LEGAL_BODY = """
 <p>Ce site est le blog et la base de connaissances du Réseau RAA (achats responsables en
@@ -161,15 +236,18 @@ def build_site_pages(home, stdout):
         home,
         StandardPage,
         "accessibilite",
-        title="Accessibilité : non conforme",
+        title="Accessibilité : partiellement conforme",
         body=ACCESSIBILITY_BODY,
+    )
+    get_or_create_child(
+        home, ContactPage, "contact", title="Contact", introduction=CONTACT_INTRODUCTION
     )
     get_or_create_child(
         home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY
     )
     stdout.write(
         "Site pages ready: /agenda/, /espace-membres/ (members only), /accessibilite/, "
-        "/mentions-legales/."
+        "/contact/, /mentions-legales/."
     )
 
 
@@ -218,13 +296,14 @@ def paris(day, hour, minute=0):
 def build_events(agenda, stdout):
     """The two dated events of the programme document, and two illustrative future ones.
 
-    The future events are placed relative to the day the demo is first loaded; as every demo
-    page, they are left alone afterwards.
+    The future events, labelled "exemple" in their title and text, are placed relative to the
+    day the demo is first loaded, on working days; as every demo page, they are left alone
+    afterwards.
     """
     structures = list(StructurePage.objects.order_by("title"))
     today = timezone.localdate()
-    seminar_day = today + datetime.timedelta(days=30)
-    review_day = today + datetime.timedelta(days=90)
+    seminar_day = working_day(today + datetime.timedelta(days=30))
+    review_day = working_day(today + datetime.timedelta(days=90))
     events = [
         (
             "journee-regionale-raa-2009",

@@ -1,11 +1,14 @@
 """Site-wide pages: the home page, plain content pages and the agenda."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,15 @@ from core.pages import SectionPage
 from core.visibility import visible_to
 from knowledge.models import StructurePage
 
+from .contact import (
+    DEFAULT_THANK_YOU,
+    RATE_LIMITED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    ContactForm,
+    contact_rate_limited,
+    coordination_addresses,
+    send_contact_message,
+)
 from .members_area import hub_context
 
 EVENTS_PER_PAGE = 10
@@ -320,3 +332,59 @@ class EventPage(RoutablePageMixin, Page):
     def ics(self, request):
         """This event alone; Wagtail's view restrictions apply, as to the page itself."""
         return calendar_response(request, [self], filename=f"{self.slug}.ics", name=self.title)
+
+
+class ContactPage(Page):
+    """A form that writes to the coordination of the network (accessibility, questions)."""
+
+    introduction = RichTextField(
+        _("introduction"), blank=True, features=["h2", "h3", "bold", "italic", "link", "ul"]
+    )
+    to_address = models.EmailField(
+        _("recipient address"),
+        blank=True,
+        help_text=_("Where the messages go. Empty: to every coordinator of the network."),
+    )
+    thank_you_text = models.CharField(
+        _("thank-you message"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown once the message is sent. Empty: a standard message."),
+    )
+
+    parent_page_types = ["website.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("to_address"),
+        FieldPanel("thank_you_text"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+
+    class Meta:
+        verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
+
+    def serve(self, request, *args, **kwargs):
+        """The form; on a valid message, one email to the coordination, then back here with
+        a confirmation (post/redirect/get)."""
+        if request.method == "POST":
+            form = ContactForm(request.POST)
+            if form.is_valid():
+                recipients = coordination_addresses(self.to_address)
+                if not recipients:
+                    form.add_error(None, UNAVAILABLE_MESSAGE)
+                elif contact_rate_limited(request):
+                    form.add_error(None, RATE_LIMITED_MESSAGE)
+                else:
+                    send_contact_message(form, recipients)
+                    messages.success(request, self.thank_you_text or DEFAULT_THANK_YOU)
+                    return redirect(self.get_url(request))
+        else:
+            form = ContactForm(initial={"topic": request.GET.get("sujet", "")})
+        context = self.get_context(request, *args, **kwargs)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context)

@@ -328,7 +328,7 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
             raise Http404
         posts = self.posts(request).filter(date__year=year, date__month=month)
-        label = date_format(datetime.date(year, month, 1), "F Y")
+        label = date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
         return self.render_listing(request, posts, _("Archives: %(month)s") % {"month": label})
 
     @path("flux/<str:kind>/", name="feed")

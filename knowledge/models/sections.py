@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -139,7 +140,10 @@ class Action(Orderable):
         related_name="actions",
     )
     owner = models.CharField(
-        _("owner"), max_length=120, blank=True, help_text=_("The person or department in charge.")
+        pgettext_lazy("person in charge of an action", "owner"),
+        max_length=120,
+        blank=True,
+        help_text=_("The person or department in charge."),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)

@@ -4,7 +4,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from core.visibility import visible_to
-from website.models import StandardPage
+from website.models import ContactPage, StandardPage
 
 register = template.Library()
 
@@ -42,9 +42,16 @@ def breadcrumbs(context):
 
 @register.inclusion_tag("includes/footer_links.html", takes_context=True)
 def footer_links(context):
-    """Plain pages at the top of the tree that are not in the menu (legal notice, accessibility)."""
+    """Plain pages and the contact page at the top of the tree that are not in the menu (legal
+    notice, accessibility, contact)."""
     root = _site_root(context)
     pages = []
     if root is not None:
-        pages = root.get_children().live().public().filter(show_in_menus=False).type(StandardPage)
+        pages = (
+            root.get_children()
+            .live()
+            .public()
+            .filter(show_in_menus=False)
+            .type(StandardPage, ContactPage)
+        )
     return {"pages": pages}
