@@ -353,7 +353,9 @@ def test_coordinators_list_reported_comments_in_the_admin(client, post, member, 
     CommentFlag.objects.create(comment=reported, user=member, flag=CommentFlag.SUGGEST_REMOVAL)
     url = reverse("blogcomment:index")
 
-    assert logged_in(client, member).get(url).status_code != HTTPStatus.OK
+    refused = logged_in(client, member).get(url)
+    assert refused.status_code == HTTPStatus.FOUND
+    assert refused["Location"].startswith("/comptes/login/")  # no admin access at all
     response = logged_in(client, coordinator).get(url, {"reported": "true"})
 
     html = response.content.decode()

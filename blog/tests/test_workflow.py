@@ -86,4 +86,7 @@ def test_members_outside_a_team_cannot_write_posts(client, setup):
     blog, *_ = setup
     client.force_login(UserFactory(status=User.Status.APPROVED))
 
-    assert client.get(add_url(blog)).status_code != HTTPStatus.OK
+    response = client.get(add_url(blog))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/comptes/login/")  # no admin access at all

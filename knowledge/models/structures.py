@@ -129,6 +129,9 @@ class StructurePageForm(ChosenImagesMixin, WagtailAdminPageForm):
         formset = self.formsets.get(formset_name)
         if formset is None:
             return
+        # The page form is cleaned before its inline formsets (modelcluster's is_valid()):
+        # clean them now, or their rows have no cleaned_data yet and nothing is checked.
+        formset.is_valid()
         seen = set()
         for form in formset.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):

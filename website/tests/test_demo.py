@@ -114,11 +114,16 @@ def test_demo_roles_take_effect(client, db, settings):
 
     client.force_login(User.objects.get(email="pessac@exemple.fr"))
     assert client.get(f"/admin/pages/{pessac.pk}/edit/").status_code == HTTPStatus.OK
-    assert client.get(f"/admin/pages/{haillan.pk}/edit/").status_code != HTTPStatus.OK
+    refused = client.get(f"/admin/pages/{haillan.pk}/edit/")
+    assert (refused.status_code, refused["Location"]) == (HTTPStatus.FOUND, "/admin/")
 
     client.force_login(User.objects.get(email="membre@exemple.fr"))
     assert client.get("/espace-membres/").status_code == HTTPStatus.OK
-    assert client.get("/admin/").status_code != HTTPStatus.OK
+    refused = client.get("/admin/")
+    assert (refused.status_code, refused["Location"]) == (
+        HTTPStatus.FOUND,
+        "/comptes/login/?next=/admin/",
+    )
 
     client.force_login(User.objects.get(email="coordination@exemple.fr"))
     assert client.get(f"/admin/pages/{haillan.pk}/edit/").status_code == HTTPStatus.OK
