@@ -5,6 +5,7 @@ from django import template
 
 from core.visibility import reader_of
 from members.models import Membership, User
+from members.views import can_invite
 
 register = template.Library()
 
@@ -50,3 +51,12 @@ def structure_team(context, structure):
     request = context.get("request")
     reader_is_member = request is not None and reader_of(request).is_member
     return {"team": team_of(structure, reader_is_member)}
+
+
+@register.inclusion_tag("members/includes/invite_link.html", takes_context=True)
+def invite_link(context):
+    """A link to the invitation page (``members:invite``) for those who may invite; nothing
+    for the others. For the member area: ``{% load members_tags %}{% invite_link %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"show": user is not None and can_invite(user)}

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "members.apps.UsersConfig",  # wagtail.users with the coordinators' user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -190,6 +190,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Réseau RAA"
 # Coordinators must turn on two-factor authentication before they reach the Wagtail admin.
 RAA_COORDINATOR_MFA_REQUIRED = env.bool("RAA_COORDINATOR_MFA_REQUIRED", default=False)
+# Invitations each person may send: (number, per this many seconds), all checked.
+RAA_INVITATION_LIMITS = [(30, 60 * 60), (100, 24 * 60 * 60)]
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"
