@@ -5,6 +5,9 @@ is the last one in X-Forwarded-For, the one the proxy appended; whatever the cli
 it is never read. Every request below reaches the site from the proxy's own address.
 """
 
+import os
+import subprocess
+import sys
 from http import HTTPStatus
 
 import pytest
@@ -51,12 +54,25 @@ def logged_in(client, user):
     return client.session.get("_auth_user_id") == str(user.pk)
 
 
-def test_production_settings_trust_one_proxy_by_default(monkeypatch):
-    from website.settings import base
+def trusted_proxy_count(settings_module, **environ):
+    """ALLAUTH_TRUSTED_PROXY_COUNT as ``settings_module`` reads it from ``environ``."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "a-long-production-secret-key-for-the-check-only-0123456789abcdefghij",
+        "ALLOWED_HOSTS": "raa.exemple.fr",
+        **environ,
+    }
+    code = f"import {settings_module} as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return int(result.stdout)
 
-    assert base.ALLAUTH_TRUSTED_PROXY_COUNT == 0, "make run: X-Forwarded-For is ignored"
-    source = (base.BASE_DIR / "website/settings/production.py").read_text()
-    assert 'env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)' in source
+
+def test_the_trusted_proxy_count_is_0_in_development_and_read_from_the_environment():
+    assert trusted_proxy_count("website.settings.dev") == 0, "make run: X-Forwarded-For ignored"
+    assert trusted_proxy_count("website.settings.production") == 1, "one documented proxy"
+    assert trusted_proxy_count("website.settings.production", ALLAUTH_TRUSTED_PROXY_COUNT="2") == 2
 
 
 @behind_one_proxy
