@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.models import CommentFlag
 from django_comments.views.moderation import perform_delete, perform_flag
 
+from members.middleware import two_factor_refusal
+
 from .comments import comment_refusal, notify_about_comment, post_comment, rate_limited
 from .forms import CommentForm
 from .mentions import render_comment
@@ -181,6 +183,8 @@ def delete(request, comment_id):
         refusal = own_comment_refusal(request, comment, post)
         if refusal:
             return refuse(request, refusal)
+    if is_coordinator and (refusal := two_factor_refusal(request)):
+        return refusal
     if request.method == "POST":
         if is_coordinator:
             # Flagged as a moderator deletion; the text stays for the coordinators.
@@ -207,6 +211,8 @@ def hide(request, comment_id):
     comment, post = get_comment(comment_id)
     if not (request.user.is_authenticated and request.user.is_coordinator):
         return refuse(request, _("Only coordinators can hide a comment."))
+    if refusal := two_factor_refusal(request):
+        return refusal
     if request.method == "POST":
         comment.is_public = False
         comment.save()

@@ -1,6 +1,12 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from knowledge.models import StructurePage
 
@@ -66,12 +72,44 @@ class DirectoryFilterForm(forms.Form):
         self.fields["structure"].queryset = StructurePage.objects.for_listing()
 
 
+def invitations_limit_reached(inviter):
+    """A French refusal when ``inviter`` sent as many invitations as ``RAA_INVITATION_LIMITS``
+    allow (pairs of a number and a period in seconds), else ``None``. Counted in the
+    database: the limit holds across servers and restarts."""
+    now = timezone.now()
+    sent = Invitation.objects.filter(invited_by=inviter)
+    for number, seconds in settings.RAA_INVITATION_LIMITS:
+        if sent.filter(created_at__gt=now - timedelta(seconds=seconds)).count() >= number:
+            hours = max(1, round(seconds / 3600))
+            return ngettext(
+                "You have sent %(number)s invitations in the last hour: wait a little before "
+                "sending more.",
+                "You have sent %(number)s invitations in the last %(hours)s hours: wait a "
+                "little before sending more.",
+                hours,
+            ) % {"number": number, "hours": hours}
+    return None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by id; an id no database column can hold is an invalid choice, not a
+    server error (SQLite refuses integers past 64 bits)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value).isdigit() and int(value) >= 2**63:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class InvitationForm(forms.ModelForm):
     """An invitation by a coordinator (any structure, or none) or a referent (their own)."""
 
     class Meta:
         model = Invitation
         fields = ["email", "structure", "role"]
+        field_classes = {"structure": IdChoiceField}
 
     def __init__(self, *args, inviter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,12 +125,25 @@ class InvitationForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        pending = Invitation.objects.usable().filter(email=email).order_by("-expires_at").first()
+        if pending is not None:
             raise forms.ValidationError(
-                _("This address already has an account. Ask a coordinator to add it to a team."),
-                code="exists",
+                _(
+                    "An invitation to this address is already waiting to be accepted (valid "
+                    "until %(date)s). A coordinator can revoke it in Network › Invitations."
+                ),
+                code="pending",
+                params={"date": date_format(localtime(pending.expires_at), "j F Y")},
             )
         return email
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.inviter.pk is not None:
+            limit = invitations_limit_reached(self.inviter)
+            if limit:
+                raise forms.ValidationError(limit, code="rate_limited")
+        return cleaned_data
 
     def save(self, commit=True):
         invitation = super().save(commit=False)

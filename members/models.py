@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.french import as_role, of_name
 from core.roles import COORDINATORS_GROUP, MEMBERS_GROUP  # noqa: F401 (MEMBERS_GROUP re-exported)
 
 from .validators import validate_avatar
@@ -342,6 +343,14 @@ class Invitation(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
+
+    @property
+    def team_phrase(self):
+        """ "as staff referent of Le Haillan", in correct French when French is active
+        ("en tant qu'agent référent du Haillan"); empty without a structure."""
+        if not self.structure_id:
+            return ""
+        return f"{as_role(self.get_role_display())} {of_name(self.structure.title)}"
 
     @property
     def is_used(self):

@@ -59,6 +59,10 @@ COORDINATOR_MODEL_PERMISSIONS = [
     ("members", "view_structureteam"),
     ("members", "change_structureteam"),
     ("members", "view_invitation"),
+    ("members", "add_membership"),
+    ("members", "change_membership"),
+    ("members", "delete_membership"),
+    ("members", "view_membership"),
     ("members", "delete_invitation"),
     *[
         ("knowledge", f"{action}_{model}")

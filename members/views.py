@@ -21,6 +21,7 @@ from django.views.generic import RedirectView
 
 from .adapter import INVITATION_SESSION_KEY
 from .forms import DeleteAccountForm, DirectoryFilterForm, InvitationForm, ProfileForm
+from .middleware import two_factor_required
 from .models import Invitation, Membership, User, accept_invitation
 from .privacy import delete_account, export_personal_data
 
@@ -149,9 +150,12 @@ def delete_my_account(request):
 
 
 def can_invite(user):
-    return user.is_authenticated and (
-        user.has_perm("members.invite_member")
-        or user.memberships.filter(role__in=Membership.REFERENT_ROLES).exists()
+    """Coordinators invite anyone; approved referents invite into their own structure."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.has_perm("members.invite_member") or (
+        user.status == User.Status.APPROVED
+        and user.memberships.filter(role__in=Membership.REFERENT_ROLES).exists()
     )
 
 
@@ -162,6 +166,11 @@ def invite(request):
         return forbidden(
             request, _("Only coordinators and the referents of a structure can send invitations.")
         )
+    return invitation_form(request)
+
+
+@two_factor_required  # an invitation approves the person it brings in
+def invitation_form(request):
     form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
         invitation = form.save()
@@ -179,9 +188,16 @@ def send_invitation(request, invitation):
         {
             "invitation": invitation,
             "inviter": invitation.invited_by,
+            "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
             "accept_url": request.build_absolute_uri(invitation.get_absolute_url()),
         },
     )
+
+
+def refused_by_coordinators(user, invitation):
+    """A refused account comes back only through a coordinator's invitation."""
+    inviter = invitation.invited_by
+    return user.status == User.Status.REFUSED and not (inviter and inviter.is_coordinator)
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,9 +208,14 @@ def invitation(request, token):
         problem = _("This invitation has already been used. Each invitation works once.")
     elif invitation.is_expired:
         problem = _("This invitation has expired. Ask the person who invited you for a new one.")
-    elif request.user.is_authenticated and request.user.email != invitation.email:
+    elif request.user.is_authenticated and request.user.email.lower() != invitation.email:
         problem = _(
             "This invitation was sent to another email address. Log out, then open the link again."
+        )
+    elif request.user.is_authenticated and refused_by_coordinators(request.user, invitation):
+        problem = _(
+            "The coordination refused your account: only a coordinator can invite you again. "
+            "Write to the coordination if you think this is a mistake."
         )
     if problem:
         return TemplateResponse(
@@ -209,6 +230,18 @@ def invitation(request, token):
             messages.success(request, _("Welcome to the network: your invitation is accepted."))
             return redirect(invitation.structure.url if invitation.structure else "/")
         return TemplateResponse(request, "members/invitation.html", {"invitation": invitation})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        # An existing account accepts from the account: log in first, then come back here.
+        return TemplateResponse(
+            request,
+            "members/invitation.html",
+            {
+                "invitation": invitation,
+                "login_url": reverse("account_login")
+                + "?"
+                + urlencode({"next": invitation.get_absolute_url()}),
+            },
+        )
     # The link came by email to this address: allauth may treat it as verified at sign-up.
     get_adapter(request).stash_verified_email(request, invitation.email)
     request.session[INVITATION_SESSION_KEY] = invitation.token

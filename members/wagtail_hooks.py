@@ -11,7 +11,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from core.middleware import mark_no_store
 
 from . import admin_views
+from .forms import IdChoiceField
 from .models import Invitation, Membership, StructureTeam
+from .views import can_invite
 
 admin_urls = [
     path("", admin_views.pending, name="pending"),
@@ -54,6 +56,11 @@ class MembershipViewSet(ModelViewSet):
     list_filter = ["role", "structure"]
     copy_view_enabled = False
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.is_relation:
+            kwargs["form_class"] = IdChoiceField
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
 
 class StructureTeamViewSet(ModelViewSet):
     model = StructureTeam
@@ -86,6 +93,20 @@ class NetworkViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 260
     items = [MembershipViewSet, StructureTeamViewSet, InvitationViewSet]
+    submenu_hook = "register_network_menu_item"
+
+
+class InviteMenuItem(MenuItem):
+    """The invitation page (outside the admin, at /membres/inviter/) for those who may invite:
+    coordinators, and referents into their own structure."""
+
+    def is_shown(self, request):
+        return can_invite(request.user)
+
+
+@hooks.register("register_network_menu_item")
+def register_invite_menu_item():
+    return InviteMenuItem(_("Invite someone"), reverse("members:invite"), icon_name="mail", order=0)
 
 
 @hooks.register("register_admin_viewset")

@@ -5,6 +5,7 @@ from django import template
 
 from core.visibility import reader_of
 from members.models import Membership, User
+from members.views import can_invite
 
 register = template.Library()
 
@@ -62,3 +63,12 @@ def name_for(person, reader):
 @register.filter
 def is_named_for(person, reader):
     return person.is_named_for(reader)
+
+
+@register.inclusion_tag("members/includes/invite_link.html", takes_context=True)
+def invite_link(context):
+    """A link to the invitation page (``members:invite``) for those who may invite; nothing
+    for the others. For the member area: ``{% load members_tags %}{% invite_link %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"show": user is not None and can_invite(user)}

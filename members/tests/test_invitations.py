@@ -58,10 +58,146 @@ def test_members_without_a_referent_role_cannot_invite(client, db, request, who)
     assert client.get("/membres/inviter/").status_code == HTTPStatus.FORBIDDEN
 
 
-def test_an_address_that_has_an_account_is_not_invited(client, coordinator, member):
-    response = invite(client, coordinator, email=member.email.upper())
+@pytest.mark.parametrize("inviter", ["coordinator", "haillan_referent"])
+def test_an_existing_account_is_invited_and_accepts_from_its_account(
+    client, request, structures, inviter
+):
+    """Issue 9, item 3: refused before ("Demandez à la coordination...")."""
+    person = UserFactory(email="agent@haillan.fr", status=User.Status.APPROVED)
+
+    response = invite(
+        client,
+        request.getfixturevalue(inviter),
+        email="Agent@Haillan.fr",
+        structure=structures["le-haillan"].pk,
+        role="staff-referent",
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    message = mail.outbox[-1]
+    assert "en tant qu'agent référent du Haillan" in message.body
+    assert "connectez-vous" in message.body
+    url = link_in(message)
+    client.logout()
+    page = client.get(url).content.decode()
+    assert "/comptes/login/?next=" in page and "/comptes/signup/?email=" not in page
+    client.force_login(person)
+    assert client.post(url).status_code == HTTPStatus.FOUND
+    membership = Membership.objects.get(user=person)
+    assert membership.structure == structures["le-haillan"]
+    assert membership.role == Membership.Role.STAFF_REFERENT
+    assert person.groups.filter(structure_team__structure=structures["le-haillan"]).exists()
+
+
+def test_the_invitation_page_speaks_correct_french(client, coordinator, structures):
+    invitation = Invitation.objects.create(
+        email="x@exemple.fr",
+        structure=structures["le-haillan"],
+        role=Membership.Role.STAFF_REFERENT,
+        invited_by=coordinator,
+    )
+
+    html = client.get(invitation.get_absolute_url()).content.decode()
+
+    assert "en tant qu&#x27;agent référent du Haillan" in html
+
+
+def test_a_pending_account_invited_by_a_referent_is_approved(
+    client, pessac_referent, structures, pending_user
+):
+    invite(client, pessac_referent, email=pending_user.email, structure=structures["pessac"].pk)
+    client.force_login(pending_user)
+
+    client.post(link_in(mail.outbox[-1]))
+
+    pending_user.refresh_from_db()
+    assert pending_user.status == User.Status.APPROVED
+    assert pending_user.memberships.get().structure == structures["pessac"]
+
+
+def test_a_refused_account_comes_back_only_through_a_coordinator(
+    client, pessac_referent, coordinator, structures
+):
+    refused = UserFactory(email="refuse@exemple.fr", status=User.Status.REFUSED)
+    by_referent = Invitation.objects.create(
+        email=refused.email, structure=structures["pessac"], invited_by=pessac_referent
+    )
+    client.force_login(refused)
+
+    response = client.post(by_referent.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "coordination" in response.content.decode()
+    refused.refresh_from_db()
+    assert refused.status == User.Status.REFUSED and not refused.memberships.exists()
+    by_referent.delete()
+    by_coordinator = Invitation.objects.create(
+        email=refused.email, structure=structures["pessac"], invited_by=coordinator
+    )
+    assert client.post(by_coordinator.get_absolute_url()).status_code == HTTPStatus.FOUND
+    refused.refresh_from_db()
+    assert refused.status == User.Status.APPROVED
+
+
+def test_a_second_invitation_to_a_pending_address_is_refused_in_french(
+    client, coordinator, pessac_referent, structures
+):
+    invite(client, pessac_referent, email="agent@pessac.fr", structure=structures["pessac"].pk)
+
+    response = invite(client, coordinator, email="AGENT@pessac.fr")
 
     assert response.status_code == HTTPStatus.OK
+    assert "Une invitation à cette adresse attend déjà" in response.content.decode()
+    assert Invitation.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_expired_or_used_invitation_does_not_block_a_new_one(client, coordinator, structures):
+    Invitation.objects.create(
+        email="x@exemple.fr", invited_by=coordinator, expires_at=timezone.now()
+    )
+
+    response = invite(client, coordinator, email="x@exemple.fr")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Invitation.objects.count() == 2
+
+
+def test_invitations_are_rate_limited_per_inviter(
+    client, settings, coordinator, pessac_referent, structures
+):
+    settings.RAA_INVITATION_LIMITS = [(3, 3600)]
+    for number in range(3):
+        assert invite(client, coordinator, email=f"p{number}@exemple.fr").status_code == 302
+
+    response = invite(client, coordinator, email="p3@exemple.fr")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "attendez un peu" in response.content.decode()
+    assert not Invitation.objects.filter(email="p3@exemple.fr").exists()
+    assert len(mail.outbox) == 3
+    # Another inviter is not held back.
+    response = invite(
+        client, pessac_referent, email="p3@exemple.fr", structure=structures["pessac"].pk
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "pas-une-adresse"},
+        {"email": ""},
+        {"email": "x@exemple.fr", "role": "roi"},
+        {"email": "x@exemple.fr", "structure": "99999999999999999999999"},
+        {"email": "x@exemple.fr", "structure": "abc"},
+    ],
+)
+def test_bad_invitation_input_is_a_french_form_error(client, coordinator, data):
+    response = invite(client, coordinator, **data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="error"' in response.content.decode()
     assert not Invitation.objects.exists()
 
 

@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "members.apps.UsersConfig",  # wagtail.users with the coordinators' user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -195,7 +195,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-# allauth's default rate limits stay on (login failures, signups, password resets, emails).
+# allauth's default rate limits stay on (signups, password resets, emails), except failed
+# logins: counted per client address and per (address, account), never per account alone, so
+# that nobody can lock an account by knowing its email (members.adapter keys them).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The client's address is the one the N trusted proxies in front of the site saw (the N-th
+# address from the right of X-Forwarded-For); 0 (``make run``): the connection's own address,
+# X-Forwarded-For ignored. Wrong in production, every visitor shares the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 EMAIL_SUBJECT_PREFIX = "[Réseau RAA] "
@@ -208,6 +215,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Réseau RAA"
 # Coordinators must turn on two-factor authentication before they reach the Wagtail admin.
 RAA_COORDINATOR_MFA_REQUIRED = env.bool("RAA_COORDINATOR_MFA_REQUIRED", default=False)
+# Invitations each person may send: (number, per this many seconds), all checked.
+RAA_INVITATION_LIMITS = [(30, 60 * 60), (100, 24 * 60 * 60)]
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"

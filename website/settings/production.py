@@ -27,6 +27,8 @@ SITE_URL = required("SITE_URL").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # No silent fallback to a SQLite file next to the code.
 DATABASES = {"default": database(required("DATABASE_URL"))}
+# The documented deployment has one reverse proxy in front of gunicorn (see the README).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 
 STORAGES = {
     "default": {"BACKEND": "core.storage.MediaStorage"},
