@@ -18,6 +18,8 @@ from knowledge.models import (
     Theme,
 )
 from knowledge.vocabularies import ActionStatus, DiagnosticKind, JourneyStep, ProgrammeCommitment
+from members.models import Membership, User
+from members.tests.factories import UserFactory
 
 
 class TermFactory(factory.django.DjangoModelFactory):
@@ -125,3 +127,10 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Action
+
+
+def team_member(structure):
+    """An approved member on ``structure``'s team (who may therefore edit its page)."""
+    user = UserFactory(status=User.Status.APPROVED)
+    Membership.objects.create(user=user, structure=structure, role=Membership.Role.TEAM)
+    return user

@@ -13,27 +13,17 @@ from knowledge.models import (
     QuestionnaireResponse,
     QuestionnaireSection,
 )
-from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
-from members.models import Membership, User
+from knowledge.tests.factories import StructurePageFactory, team_member
+from members.models import User
 from members.tests.factories import UserFactory
 
 URL = "/structures/pessac/questionnaire/"
 COMPARE = "/structures/questionnaire/"
 
 
-def team_member(structure):
-    user = UserFactory(status=User.Status.APPROVED)
-    Membership.objects.create(user=user, structure=structure, role=Membership.Role.TEAM)
-    return user
-
-
 @pytest.fixture
-def structures(home_page):
-    directory = StructureIndexPageFactory(parent=home_page)
-    return {
-        "pessac": StructurePageFactory(parent=directory, title="Pessac", slug="pessac"),
-        "le-haillan": StructurePageFactory(parent=directory, title="Le Haillan", slug="le-haillan"),
-    }
+def structures(pessac_and_haillan):
+    return pessac_and_haillan
 
 
 @pytest.fixture
