@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import RedirectView
 
+from core.links import absolute_url
+
 from .adapter import INVITATION_SESSION_KEY
 from .forms import DeleteAccountForm, DirectoryFilterForm, InvitationForm, ProfileForm
 from .middleware import two_factor_required
@@ -189,7 +191,7 @@ def send_invitation(request, invitation):
             "invitation": invitation,
             "inviter": invitation.invited_by,
             "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
-            "accept_url": request.build_absolute_uri(invitation.get_absolute_url()),
+            "accept_url": absolute_url(invitation.get_absolute_url()),
         },
     )
 
