@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.images.permissions import permission_policy as image_permissions
+from wagtail.permissions import policy_registry
 
 
 class ChosenImagesMixin:
@@ -19,6 +19,7 @@ class ChosenImagesMixin:
         cleaned_data = super().clean()
         user = getattr(self, "for_user", None)
         image_model = get_image_model()
+        image_permissions = policy_registry.get_by_type(image_model)
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
