@@ -37,6 +37,7 @@ DB_SENSITIVE_MODULES = {
     "knowledge/tests/test_directory.py",
     "knowledge/tests/test_migrations.py",
     "knowledge/tests/test_models.py",
+    "knowledge/tests/test_resources.py",
     "knowledge/tests/test_search.py",
     "members/tests/test_directory.py",
     "members/tests/test_invitations.py",

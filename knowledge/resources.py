@@ -191,6 +191,8 @@ def followed_term(criteria, selection):
 
 def structure_resources(structure, request, limit=5):
     """The newest resources about ``structure`` the reader may see (two to four queries)."""
+    if structure.pk is None:  # the preview of a structure not saved yet
+        return []
     resources = ResourcePage.objects.live().filter(structures=structure).distinct()
     resources = visible_to(resources, request).order_by("-first_published_at", "-pk")
     return list(resources[:limit])

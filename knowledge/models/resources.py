@@ -180,7 +180,9 @@ class ResourcePage(RoutablePageMixin, Page):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         result = super().save(*args, **kwargs)
-        if self.pk and self.path:
+        # Creation and publication save the whole page; a draft saved for review passes
+        # ``update_fields`` and must not change who reads the live resource before it is approved.
+        if kwargs.get("update_fields") is None and self.pk and self.path:
             sync_audience(self)
         return result
 

@@ -418,3 +418,11 @@ def test_search_leaves_out_resources_the_reader_may_not_see(client, library, pes
     assert "Compte rendu zeugma" not in client.get("/recherche/?q=zeugma").content.decode()
     client.force_login(team_member(pessac))
     assert "Compte rendu zeugma" in client.get("/recherche/?q=zeugma").content.decode()
+
+
+def test_a_draft_does_not_change_who_reads_the_live_resource(client, library):
+    page = make_resource(library, "brouillon", audience=ResourceAudience.MEMBERS)
+    page.audience = ResourceAudience.PUBLIC
+    page.save_revision()  # submitted, not published
+    assert PageViewRestriction.objects.filter(page=page).exists()
+    assert client.get(page.url).status_code == HTTPStatus.FOUND
