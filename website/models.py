@@ -21,9 +21,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.models import BlogIndexPage, BlogPostPage
+from core.access import refuse
 from core.ics import calendar_response
 from core.pages import SectionPage
-from core.visibility import visible_to
+from core.visibility import reader_of, visible_to
 from knowledge.models import StructurePage
 
 from .contact import (
@@ -117,6 +118,12 @@ class MembersAreaPage(SectionPage):
     class Meta:
         verbose_name = _("members' area")
         verbose_name_plural = _("members' areas")
+
+    def serve(self, request, *args, **kwargs):
+        # Members only even if an editor lifts the page's restriction.
+        if not reader_of(request).is_member:
+            return refuse(request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

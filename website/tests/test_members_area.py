@@ -103,6 +103,16 @@ def test_the_hub_refuses_pending_accounts_and_sends_visitors_to_log_in(client, s
     assert client.get("/espace-membres/").status_code == HTTPStatus.FORBIDDEN
 
 
+def test_the_hub_stays_members_only_without_its_restriction(client, site, pending_user):
+    PageViewRestriction.objects.filter(page=site["hub"]).delete()
+
+    assert client.get("/espace-membres/").status_code == HTTPStatus.FOUND
+    client.force_login(pending_user)
+    response = client.get("/espace-membres/")
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Votre compte attend l" in response.content.decode()
+
+
 def hub_queries(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/espace-membres/").status_code == HTTPStatus.OK
