@@ -42,7 +42,7 @@ POSTS = [
         "Le Comité de pilotage du RAA a retenu onze structures pour être accompagnées dans leur politique d'achats responsables.",
         "Lors de la journée régionale RAA du 17 novembre 2009, le Conseil régional d'Aquitaine et l'ADEME ont présenté "
         "les résultats de l'appel à candidatures.\n\n## Les structures retenues\n\n"
-        "- les communes de Gujan-Mestras, Le Haillan, Mont-de-Marsan et Pessac ;\n"
+        "- les communes de Gujan-Mestras, du Haillan, de Mont-de-Marsan et de Pessac ;\n"
         "- les communautés de communes de l'Estuaire, de Montfort-en-Chalosse et du Pays de Coutras ;\n"
         "- la COBAS et le Grand Dax ;\n- le Pays Cœur Entre-deux-Mers ;\n- le SDIS 24.\n\n"
         "## Des critères de diversité\n\nLe comité a veillé à la diversité des types de structures, de leur taille, "
@@ -85,7 +85,7 @@ POSTS = [
         False,
         "Analyse documentaire, entretiens, diagnostic, plan d'actions, séminaire et bilan : le parcours de chaque structure.",
         "Le prestataire ne fournit pas d'outils clé en main ni de clauses déjà rédigées : il aide chaque structure à "
-        "structurer sa démarche.\n\n| Étape | Durée |\n|---|---|\n| Analyse documentaire et échanges | 1 jour |\n"
+        "organiser sa démarche.\n\n| Étape | Durée |\n|---|---|\n| Analyse documentaire et échanges | 1 jour |\n"
         "| Entretiens avec élus et directeurs | ½ jour |\n| Rédaction du diagnostic | 1 jour |\n"
         "| Restitution, stratégie et plan d'actions | ½ jour |\n| Séminaire participatif | ½ jour |\n"
         "| Bilan et actualisation du plan d'actions | ½ jour |",

@@ -36,7 +36,7 @@ HOME_PROGRAMME = """
 <p>Le Conseil régional d'Aquitaine et l'ADEME ont lancé un appel à candidatures auprès des
 collectivités locales et autres structures d'Aquitaine soumises au Code des marchés publics pour la
 mise en place de politiques d'achats responsables. Le Comité de pilotage du RAA a retenu onze
-structures, dont les résultats ont été présentés lors de la journée régionale RAA du
+structures&nbsp;; les résultats de l'appel ont été présentés lors de la journée régionale RAA du
 17&nbsp;novembre&nbsp;2009.</p>
 <h3>L'accompagnement</h3>
 <p>Un prestataire accompagne chaque structure pendant quatre jours. Il ne fournit pas d'outils clé

@@ -4,6 +4,7 @@ import datetime
 import re
 from http import HTTPStatus
 
+import pytest
 from django.utils import timezone
 
 from blog.models import BlogPostPage
@@ -13,6 +14,9 @@ from website.models import EventPage
 PROGRAMME_START = datetime.date(2009, 11, 17)  # the regional day that announced the results
 PROGRAMME_END = datetime.date(2010, 12, 31)
 SUNDAY = 6
+# Each test reads the module's demo tree in a transaction of its own.
+pytestmark = pytest.mark.django_db
+
 ARTICLE = {"33": "de la Gironde", "40": "des Landes", "24": "de la Dordogne"}
 
 
@@ -120,3 +124,28 @@ def test_the_footer_links_to_the_statement_and_the_contact_page(client, demo_tre
     assert 'href="/accessibilite/"' in footer
     assert "Accessibilité : partiellement conforme" in footer
     assert 'href="/contact/"' in footer
+
+
+# The texts read like French ------------------------------------------------------------------
+
+STORY_PAGES = ["homepage", "standardpage", "contactpage", "eventpage", "eventindexpage"]
+STORY_PAGES += ["blogpostpage", "blogindexpage", "structurepage", "structureindexpage"]
+ENGLISH_COLON = re.compile(r"[\w)»\]][:;?!](\s|$)")  # French puts a space before : ; ? !
+NO_CONTRACTION = re.compile(r"\b(de|à) (Le|Les) [A-Z]")  # "du Haillan", not "de Le Haillan"
+
+
+def main_text(html):
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", main).replace("&nbsp;", "\u00a0").replace("&#x27;", "'")
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def test_the_demo_texts_follow_french_typography(client, demo_tree):
+    pages = demo_tree.get_descendants(inclusive=True).live().public()
+    pages = pages.filter(content_type__model__in=STORY_PAGES)
+    assert pages.count() > 30
+    for page in pages:
+        text = main_text(client.get(page.url).content.decode())
+        assert not ENGLISH_COLON.search(text), (page.url, ENGLISH_COLON.search(text).group())
+        assert not NO_CONTRACTION.search(text), (page.url, NO_CONTRACTION.search(text).group())
