@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -80,7 +81,7 @@ def markdown_field(verbose_name, help_text=None):
     return models.TextField(
         verbose_name,
         blank=True,
-        help_text=f"{help_text} {MARKDOWN_HELP}" if help_text else MARKDOWN_HELP,
+        help_text=format_lazy("{} {}", help_text, MARKDOWN_HELP) if help_text else MARKDOWN_HELP,
     )
 
 
