@@ -25,6 +25,8 @@ PAGES = [
     ("visitor", "/structures/pessac/"),
     ("visitor", "/ressources/"),
     ("visitor", "/enseignements/"),
+    ("visitor", "/enseignements/?theme=sourcing&dimension=social&theme=inconnu"),
+    ("visitor", "/enseignements/cout-global-vehicules/"),
     ("visitor", "/agenda/"),
     ("visitor", "/agenda/reunion-inter-structures-de-bilan-exemple/"),
     ("visitor", "/recherche/?q=pessac"),
