@@ -27,6 +27,8 @@ PAGES = [
     ("visitor", "/ressources/?type=guide-entretien&theme=inconnu"),
     ("visitor", "/ressources/liste-indicative-documents-cles/"),
     ("visitor", "/enseignements/"),
+    ("visitor", "/enseignements/?theme=sourcing&dimension=social&theme=inconnu"),
+    ("visitor", "/enseignements/cout-global-vehicules/"),
     ("visitor", "/agenda/"),
     ("visitor", "/agenda/reunion-inter-structures-de-bilan-exemple/"),
     ("visitor", "/recherche/?q=pessac"),
