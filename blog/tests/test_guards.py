@@ -4,14 +4,17 @@ filtered listings and feeds, comment emails to people who may not read the post.
 Each test names the rule it holds; breaking that rule in the code makes it fail.
 """
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from blog.models import BlogComment
 from blog.tests.factories import BlogCommentFactory, BlogPostPageFactory
 from members.models import User
 from members.permissions import restrict_to_members
@@ -100,3 +103,45 @@ def test_a_reply_emails_no_one_who_may_no_longer_read_the_post(
 
     assert response.status_code == HTTPStatus.FOUND
     assert mailoutbox == []
+
+
+# The README's figures, written out: 3,000 characters, 5 comments a minute, 15 minutes to edit.
+
+
+@pytest.fixture
+def post(blog):
+    return BlogPostPageFactory(parent=blog, title="Un article")
+
+
+def comment_on(client, post, text):
+    return client.post(reverse("blog_comments:post", args=[post.pk]), {"comment": text})
+
+
+def test_a_comment_of_3000_characters_is_accepted_and_one_more_refused(client, post, member):
+    client.force_login(member)
+
+    assert comment_on(client, post, "x" * 3001).status_code == HTTPStatus.OK
+    assert comment_on(client, post, "x" * 3000).status_code == HTTPStatus.FOUND
+    assert BlogComment.objects.get().comment == "x" * 3000
+
+
+def test_the_sixth_comment_within_a_minute_is_refused(client, post, member):
+    client.force_login(member)
+    statuses = [comment_on(client, post, f"Message {n}").status_code for n in range(6)]
+
+    assert statuses == [HTTPStatus.FOUND] * 5 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert BlogComment.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("minutes", "status"), [(14, HTTPStatus.FOUND), (16, HTTPStatus.FORBIDDEN)]
+)
+def test_authors_edit_their_comment_for_fifteen_minutes(client, post, member, minutes, status):
+    comment = BlogCommentFactory(
+        post=post, user=member, submit_date=timezone.now() - timedelta(minutes=minutes)
+    )
+    client.force_login(member)
+
+    response = client.post(reverse("blog_comments:edit", args=[comment.pk]), {"comment": "Changé."})
+
+    assert response.status_code == status
