@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models.handouts import HandoutItem, HandoutList, HandoutProgress
@@ -84,10 +84,15 @@ def handouts_view(structure, request):
         rows = progress_forms(structure, request.POST)
         if all(form.is_valid() for _item, _row, form in rows):
             changed = save_progress(structure, rows, request.user)
-            messages.success(
-                request,
-                gettext("Indicative lists saved (%(count)d item(s) updated).") % {"count": changed},
-            )
+            if changed:
+                saved = ngettext(
+                    "Indicative lists saved (%(count)d item updated).",
+                    "Indicative lists saved (%(count)d items updated).",
+                    changed,
+                ) % {"count": changed}
+            else:
+                saved = gettext("Indicative lists saved (no item changed).")
+            messages.success(request, saved)
             return redirect(request.path)
         messages.error(request, gettext("Some dates are not valid: please correct them."))
     else:
