@@ -264,7 +264,7 @@ class LessonPage(Page):
         """What the lesson was drawn from, as far as the reader may see it: the structures,
         their diagnostic items, actions and assessments (only when the reader may read that
         section of that structure's page), then the posts and resources. One query each."""
-        structures = list(visible_to(self.structures.live().order_by("title"), request))
+        structures = list(visible_to(saved(self.structures).live().order_by("title"), request))
         readable = {}
 
         def readable_rows(rows, section):
@@ -279,11 +279,15 @@ class LessonPage(Page):
                     shown.append(row)
             return shown
 
-        items = self.diagnostic_items.select_related("page").order_by("page__title", "sort_order")
-        actions = self.actions.select_related("page").order_by("page__title", "sort_order")
+        items = (
+            saved(self.diagnostic_items)
+            .select_related("page")
+            .order_by("page__title", "sort_order")
+        )
+        actions = saved(self.actions).select_related("page").order_by("page__title", "sort_order")
         sources = visible_to(
             Page.objects.live()
-            .filter(pk__in=self.sources.values("page_id"))
+            .filter(pk__in=[source.page_id for source in self.sources.all()])
             .select_related("content_type")
             .order_by("-first_published_at"),
             request,
@@ -297,11 +301,17 @@ class LessonPage(Page):
             "diagnostic_items": readable_rows(items, StructureSection.DIAGNOSTIC),
             "actions": readable_rows(actions, StructureSection.ACTION_PLAN),
             "assessments": readable_rows(
-                self.assessments.order_by("title"), StructureSection.ASSESSMENT
+                saved(self.assessments).order_by("title"), StructureSection.ASSESSMENT
             ),
             "posts": posts,
             "resources": resources,
         }
+
+
+def saved(relation):
+    """The rows of a many-to-many ``relation`` as a database queryset, also when the lesson is
+    an unsaved preview (its relations then live in memory, where ``live()`` does not exist)."""
+    return relation.model.objects.filter(pk__in=[row.pk for row in relation.all()])
 
 
 class LessonSource(Orderable):

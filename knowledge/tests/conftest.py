@@ -18,4 +18,3 @@ def pessac_and_haillan(directory):
         "pessac": StructurePageFactory(parent=directory, title="Pessac", slug="pessac"),
         "le-haillan": StructurePageFactory(parent=directory, title="Le Haillan", slug="le-haillan"),
     }
-

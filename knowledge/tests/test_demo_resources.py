@@ -39,5 +39,5 @@ def test_demo_files_download_by_role(client, demo_tree):
     assert client.get(team.url).status_code == HTTPStatus.OK
     assert client.get(team_file.url).status_code == HTTPStatus.OK
     client.force_login(User.objects.get(email="membre@exemple.fr"))
-    assert client.get(team.url).status_code == HTTPStatus.FOUND
-    assert client.get(team_file.url).status_code == HTTPStatus.FOUND
+    assert client.get(team.url).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(team_file.url).status_code == HTTPStatus.FORBIDDEN

@@ -14,11 +14,11 @@ import pytest
 
 from knowledge.models import JourneyStage
 from knowledge.tests.factories import ActionFactory, StructurePageFactory
-from knowledge.vocabularies import JourneyStep, ProgrammeCommitment, StepStatus
+from knowledge.vocabularies import JourneyStep, ProgrammeCommitment, StepStatus, StructureSection
 
 # Every character that makes a spreadsheet read a CSV cell as a formula (OWASP's list).
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
-SECTIONS = ["journey", "commitments", "diagnostic", "action_plan"]
+SECTIONS = StructureSection.values  # every section has its visibility setting
 
 
 @pytest.fixture

@@ -180,8 +180,9 @@ def test_team_resource_is_kept_from_another_structures_team(client, library, pes
     )
     outsider = team_member(le_haillan)
     client.force_login(outsider)
-    assert client.get(page.url).status_code == HTTPStatus.FOUND
-    assert client.get(doc.url).status_code == HTTPStatus.FOUND
+    # Signed in: refused with a 403, not sent to the login page (which would send back).
+    assert client.get(page.url).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(doc.url).status_code == HTTPStatus.FORBIDDEN
     listing = client.get("/ressources/").content.decode()
     assert "Interne" not in listing
     assert "Structure (1)" not in listing  # no count reveals it

@@ -162,16 +162,20 @@ def test_a_small_jpeg_png_or_webp_photo_passes(image_format):
 # Account deletion
 
 
-def test_deleting_an_account_deletes_its_photo_file(client, member, settings, tmp_path):
+def test_deleting_an_account_deletes_its_photo_file(
+    client, member, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     post_profile(client, member, upload(image_bytes("PNG")))
     member.refresh_from_db()
     photo = tmp_path / member.avatar.name
     assert photo.exists()
 
-    response = client.post(
-        "/membres/moi/supprimer/", {"password": "mot-de-passe-de-test", "confirm": "on"}
-    )
+    # The file goes once the deletion is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/membres/moi/supprimer/", {"password": "mot-de-passe-de-test", "confirm": "on"}
+        )
 
     assert response.status_code == HTTPStatus.FOUND
     assert not photo.exists()

@@ -60,6 +60,8 @@ def trusted_proxy_count(settings_module, **environ):
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "a-long-production-secret-key-for-the-check-only-0123456789abcdefghij",
         "ALLOWED_HOSTS": "raa.exemple.fr",
+        "SITE_URL": "https://raa.exemple.fr",
+        "DATABASE_URL": "sqlite:////tmp/raa-check-only.sqlite3",
         **environ,
     }
     code = f"import {settings_module} as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
