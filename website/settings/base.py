@@ -300,6 +300,14 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
+# The site search (search/): the database backend by default, Elasticsearch 8 through
+# elasticsearch-dsl when ELASTICSEARCH_URL is set. Wagtail's own index above serves the admin.
+RAA_SEARCH = {
+    "BACKEND": "elasticsearch" if env("ELASTICSEARCH_URL", default="") else "database",
+    "URL": env("ELASTICSEARCH_URL", default=""),
+    "INDEX": env("ELASTICSEARCH_INDEX_PREFIX", default="raa_") + "search",
+    "TIMEOUT": env.float("ELASTICSEARCH_TIMEOUT", default=3.0),
+}
 # Documents: the office formats the network exchanges, their content checked as well
 # (core/uploads.py: PDF header, OpenDocument and OOXML zip structure, CSV text).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "ods", "odt", "pdf", "xlsx"]

@@ -1,0 +1,32 @@
+"""Who is searching, reduced to what both backends filter on.
+
+The rule is ``core.visibility``'s: an entry is found by a reader who passes every view
+restriction covering its page's path; a members-only section is found by network members only.
+"""
+
+from dataclasses import dataclass
+
+from core.visibility import page_restrictions, reader_of
+
+
+@dataclass(frozen=True)
+class Audience:
+    excluded_paths: tuple  # tree paths the reader may not read (entries below them are hidden)
+    sees_members_only: bool  # network members and coordinators
+
+    @property
+    def is_public(self):
+        """Whether this audience reads only what anyone may read."""
+        return not self.sees_members_only
+
+
+def audience_for(who, restrictions=None):
+    """The ``Audience`` of a request, a user or a ``Reader`` (two queries at most)."""
+    reader = reader_of(who)
+    if restrictions is None:
+        request = who if hasattr(who, "META") else None
+        restrictions = page_restrictions(request)
+    failed = sorted({r.path for r in restrictions if not reader.passes(r)})
+    # A path below another excluded one adds nothing.
+    excluded = [p for p in failed if not any(p != q and p.startswith(q) for q in failed)]
+    return Audience(excluded_paths=tuple(excluded), sees_members_only=reader.is_member)

@@ -1,0 +1,161 @@
+"""The search service's vocabulary: a parsed query, one result object, facets and the answer.
+
+Both backends (``search.backends.database`` and ``search.backends.elasticsearch``) take a
+``Query`` and an ``Audience`` and return a ``SearchResponse``; the page, the JSON answer and
+their tests never know which one ran.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+RESULTS_PER_PAGE = 10
+
+# What a result is: its ``kind`` in the index, and the label the page shows.
+KINDS = {
+    "post": _("Post"),
+    "structure": _("Structure"),
+    "section": _("Structure page section"),
+    "resource": _("Resource"),
+    "lesson": _("Lesson learned"),
+    "event": _("Event"),
+    "page": _("Page"),
+}
+
+# The facets, in the order the page shows them. "kind" and "year" are filled by the indexer
+# from the entry itself; the others from ``IndexEntry.facets``.
+FACETS = {
+    "kind": _("Type"),
+    "structure": _("Structure"),
+    "theme": _("Theme"),
+    "sector": _("Purchasing sector"),
+    "departement": _("Département"),
+    "year": _("Year"),
+    "lesson_kind": _("Kind of lesson"),
+    "dimension": _("Sustainability dimension"),
+    "legal_lever": _("Legal lever"),
+    "buying_step": _("Step of the buying process"),
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a reader asked: free words, quoted phrases, facet filters and a page number."""
+
+    text: str = ""  # the cleaned query as typed (shown back in the form)
+    terms: tuple = ()  # words outside quotes, lower-cased, operators dropped
+    phrases: tuple = ()  # quoted phrases, each a tuple of words
+    filters: dict = field(default_factory=dict)  # facet name -> tuple of values
+    page: int = 1
+    per_page: int = RESULTS_PER_PAGE
+
+    @property
+    def words(self):
+        """Every word of the query, phrases included, in order."""
+        return self.terms + tuple(word for phrase in self.phrases for word in phrase)
+
+    @property
+    def is_empty(self):
+        return not self.words
+
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def parse_query(raw, filters=None, page=1, per_page=RESULTS_PER_PAGE):
+    """A ``Query`` from what was typed: cut to ``MAX_QUERY_LENGTH``; ``"a b"`` is a phrase;
+    ``AND``, ``OR``, ``*``, ``(``, ``:`` and ``-`` mean nothing special (words are all a reader
+    means here); unknown facets are dropped."""
+    text = " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    phrases = []
+    for quoted in re.findall(r'"([^"]*)"', text):
+        words = tuple(word.lower() for word in WORD.findall(quoted))
+        if len(words) > 1:
+            phrases.append(words)
+    outside = re.sub(r'"[^"]*"', " ", text)
+    if text.count('"') % 2:  # an unclosed quote: its words are ordinary words
+        outside = outside.replace('"', " ")
+    terms = [word.lower() for word in WORD.findall(outside) if word not in ("AND", "OR")]
+    terms += [w for phrase in phrases if len(phrase) == 1 for w in phrase]
+    clean_filters = {
+        name: tuple(dict.fromkeys(str(v)[:100] for v in values if v))[:20]
+        for name, values in (filters or {}).items()
+        if name in FACETS and values
+    }
+    return Query(
+        text=text,
+        terms=tuple(terms[:MAX_TERMS]),
+        phrases=tuple(phrases[:3]),
+        filters={name: values for name, values in clean_filters.items() if values},
+        page=max(1, page),
+        per_page=per_page,
+    )
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    date: date | None = None
+    structure: str = ""  # the structure's name
+    themes: list = field(default_factory=list)  # theme labels
+    snippet: SafeString = SafeString("")  # escaped text, matched words in <mark>
+    score: float = 0.0
+
+    @property
+    def kind_label(self):
+        return KINDS.get(self.kind, KINDS["page"])
+
+    def as_dict(self):
+        return {
+            "type": self.kind,
+            "type_label": str(self.kind_label),
+            "title": self.title,
+            "url": self.url,
+            "date": self.date.isoformat() if self.date else None,
+            "structure": self.structure,
+            "themes": list(self.themes),
+            "snippet": str(self.snippet),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    values: list  # of FacetValue, the most frequent first (years: the latest first)
+
+    @property
+    def label(self):
+        return FACETS[self.name]
+
+
+@dataclass
+class SearchResponse:
+    query: Query
+    results: list  # the page's results, best first
+    total: int
+    facets: list = field(default_factory=list)  # of Facet, in FACETS order
+    suggestion: str = ""  # "Vouliez-vous dire …": a corrected query, or ""
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.query.per_page))
+
+
+class SearchUnavailable(Exception):
+    """The search engine cannot answer (down, timed out): the page says so with a 503."""
