@@ -10,8 +10,8 @@ page's view restrictions (``core.visibility``) at query time from ``path``, and
 ``members_only`` adds the section-level rule of structure pages.
 """
 
+import datetime
 from dataclasses import dataclass, field
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class IndexEntry:
     url: str  # relative to the site root, may end with "#anchor"
     summary: str = ""
     body: str = ""  # plain text
-    date: date | None = None
+    date: datetime.date | None = None
     structure: FacetTag | None = None  # the structure the entry is about or written by
     facets: dict[str, list[FacetTag]] = field(default_factory=dict)  # name -> values
     members_only: bool = False  # readable by network members only (a structure's section)

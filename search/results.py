@@ -5,9 +5,9 @@ Both backends (``search.backends.database`` and ``search.backends.elasticsearch`
 their tests never know which one ran.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +64,7 @@ class Query:
         return not self.words
 
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+WORD = re.compile(r"\w+")  # "l'achat" gives "l" and "achat": elided articles are stop words
 
 
 def parse_query(raw, filters=None, page=1, per_page=RESULTS_PER_PAGE):
@@ -102,7 +102,7 @@ class Result:
     kind: str
     title: str
     url: str
-    date: date | None = None
+    date: datetime.date | None = None
     structure: str = ""  # the structure's name
     themes: list = field(default_factory=list)  # theme labels
     snippet: SafeString = SafeString("")  # escaped text, matched words in <mark>
