@@ -140,7 +140,7 @@ def html_answer(request, query, response, groups):
         "query": query,
         "search_query": query.text,  # the header's search box shows it too
         "response": response,
-        "facet_groups": groups,
+        "facet_groups": [group for group in groups if group.visible],
         "has_filters": bool(query.filters),
     }
     if response is None:

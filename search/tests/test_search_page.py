@@ -493,3 +493,10 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_results(
         client.get("/recherche/", {"q": "cantine", "kind": "lesson"})
 
     assert len(many) == len(few)
+
+
+def test_many_values_of_a_facet_are_capped(client, home_page):
+    response = client.get("/recherche/?q=x&" + "&".join(f"theme=t{n}" for n in range(900)))
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(last_query().filters["theme"]) == 20
