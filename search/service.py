@@ -87,7 +87,8 @@ def search_request(request):
         if query.page > response.pages and response.total:
             query = dataclasses.replace(query, page=response.pages)
             response = backend.search(query, audience)
-    except SearchUnavailable:
-        logger.warning("Search unavailable for %r", query.text, exc_info=True)
+    except SearchUnavailable as error:
+        # One line per request: while the engine is down, every search would log a trace.
+        logger.warning("Search unavailable: %s", error)
         return query, None
     return query, response

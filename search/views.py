@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .results import FACETS, KINDS
 from .service import search_request
@@ -163,6 +164,7 @@ def html_answer(request, query, response, groups):
     return TemplateResponse(request, "search/search.html", context)
 
 
+@require_safe
 def search(request):
     """The search page: results, facets and pages for ``q``, the facet filters and ``page``;
     without words, the facets' overview. 503 when the search engine is unavailable."""

@@ -500,3 +500,8 @@ def test_many_values_of_a_facet_are_capped(client, home_page):
 
     assert response.status_code == HTTPStatus.OK
     assert len(last_query().filters["theme"]) == 20
+
+
+def test_the_page_only_answers_reading(client, home_page):
+    assert client.post("/recherche/", {"q": "x"}).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.head("/recherche/", {"q": "x"}).status_code == HTTPStatus.OK
