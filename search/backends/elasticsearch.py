@@ -21,8 +21,8 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch_dsl.query import Bool, Ids, Term, Terms
 
 from search.elasticsearch.documents import document_for, index_body
-from search.elasticsearch.queries import EntrySearch
-from search.elasticsearch.responses import response_from
+from search.elasticsearch.queries import EntrySearch, live_words_search
+from search.elasticsearch.responses import response_from, suggested_words
 from search.results import SearchUnavailable
 
 from . import SearchBackend
@@ -78,9 +78,22 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, query, audience):
         faceted = EntrySearch(query, audience, index=self.alias, using=self.client)
+        # Before the first build the alias is missing: no result rather than an error page.
+        faceted.params(ignore_unavailable=True)
         with unavailable_on_failure("search"):
             raw = faceted.execute().to_dict()
-        return response_from(query, raw)
+            if not raw.get("_shards", {}).get("total", 1):
+                logger.warning(
+                    "No Elasticsearch index behind %s: run search_index --rebuild", self.alias
+                )
+            corrections = suggested_words(raw.get("suggest", {}))
+            live = self._live_words(corrections) if corrections else frozenset()
+        return response_from(query, raw, live)
+
+    def _live_words(self, words):
+        raw = live_words_search(words, index=self.alias, using=self.client).execute().to_dict()
+        buckets = raw.get("aggregations", {}).get("words", {}).get("buckets", {})
+        return frozenset(word for word, bucket in buckets.items() if bucket["doc_count"])
 
     # Writing
 

@@ -55,6 +55,7 @@ suggest = analyzer(
 
 
 class SearchDocument(Document):
+    key = Keyword()  # the id again: sorting on _id is off by default in Elasticsearch 8
     page_id = Integer()
     path = Keyword()
     kind = Keyword()
@@ -107,6 +108,7 @@ def document_for(entry):
     title, summary, body = plain(entry.title), plain(entry.summary), plain(entry.body)
     return SearchDocument(
         meta={"id": entry.key},
+        key=entry.key,
         page_id=entry.page_id,
         path=entry.path,
         kind=entry.kind,

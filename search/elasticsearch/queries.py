@@ -4,16 +4,18 @@
 - privacy is a filter of the query itself (not a post filter), so it holds for the hits, the
   highlights and every facet's counts: a members-only lesson is not even counted for a visitor;
 - the words match over ``title^3``, ``summary^2`` and ``body`` as one field (``cross_fields``):
-  75 % of them are required, and matching them all adds as much again, so all-words results
-  come first and most-words results still come; a quoted phrase must match as a phrase;
+  any word finds an entry, matching most of them (75 %) scores more, matching them all more
+  again, so all-words results come first, then most-words ones, rather than nothing; a quoted
+  phrase must match as a phrase;
 - legal and technical pages (``demoted``) keep a tenth of their score;
+- an empty query asks for no result, only the facets' overview;
 - facet selections are post filters, and each facet counts with the other facets' selections
   only (the library's ``FacetedSearch`` does this), so values stay combinable;
 - ``body`` and ``summary`` are highlighted between ``MARK_START`` and ``MARK_END``; a term
   suggester proposes corrections from public text only.
 """
 
-from elasticsearch_dsl import SF, A, FacetedSearch, TermsFacet
+from elasticsearch_dsl import SF, A, FacetedSearch, Search, TermsFacet
 from elasticsearch_dsl.query import (
     Bool,
     FunctionScore,
@@ -22,6 +24,7 @@ from elasticsearch_dsl.query import (
     MultiMatch,
     Prefix,
     Term,
+    Terms,
 )
 
 from search.results import FACETS
@@ -35,6 +38,7 @@ MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size stay
 SNIPPET_LENGTH = 180
 MAX_ANALYZED_OFFSET = 500_000  # a long document's text is highlighted within its start
 SUGGESTION = "spelling"
+SUGGESTION_OPTIONS = 3  # per word: the best one a live public entry holds is kept
 FACET_SIZES = {"structure": 200, "year": 50}
 
 
@@ -66,22 +70,26 @@ def privacy_filter(audience):
 
 
 def text_query(query):
-    """The scoring part: words, phrases, and demoted pages pushed down."""
+    """The scoring part: any word matches, most words (``MOST_WORDS``) score more, all words
+    most; every phrase must match; demoted pages keep a tenth of their score."""
     must, should = [], []
     if query.terms:
         words = " ".join(query.terms)
-        must.append(
+        must.append(MultiMatch(query=words, fields=FIELDS, type="cross_fields"))
+        should.append(
             MultiMatch(
                 query=words, fields=FIELDS, type="cross_fields", minimum_should_match=MOST_WORDS
             )
         )
-        should.append(MultiMatch(query=words, fields=FIELDS, type="cross_fields", operator="and"))
+        should.append(
+            MultiMatch(query=words, fields=FIELDS, type="cross_fields", operator="and", boost=2)
+        )
     for phrase in query.phrases:
         words = " ".join(phrase)
         must.append(
             Bool(
                 should=[
-                    MatchPhrase(**{field.split("^")[0]: {"query": words, "boost": boost}})
+                    MatchPhrase(**{field: {"query": words, "boost": boost}})
                     for field, boost in (("title", 3), ("summary", 2), ("body", 1))
                 ],
                 minimum_should_match=1,
@@ -98,9 +106,9 @@ def text_query(query):
 
 def window(query):
     """``(from, size)`` of the query's page within Elasticsearch's 10 000 first results; past
-    them, no result (the total and the facets still come)."""
+    them, or for an empty query (the facets' overview), no result: the facets still come."""
     start = (query.page - 1) * query.per_page
-    if start >= MAX_WINDOW:
+    if query.is_empty or start >= MAX_WINDOW:
         return 0, 0
     return start, min(query.per_page, MAX_WINDOW - start)
 
@@ -118,13 +126,11 @@ class EntrySearch(FacetedSearch):
         self._s = self._s.extra(from_=start, size=size)
 
     def search(self):
-        query = self.search_query
+        s = super().search().filter(privacy_filter(self.audience)).extra(track_total_hits=True)
+        if self.search_query.is_empty:
+            return s
         s = (
-            super()
-            .search()
-            .filter(privacy_filter(self.audience))
-            .extra(track_total_hits=True)
-            .source(["kind", "title", "url", "date", "structure", "facet_label.theme"])
+            s.source(["kind", "title", "url", "date", "structure", "facet_label.theme"])
             .highlight(
                 "body",
                 "summary",
@@ -138,14 +144,14 @@ class EntrySearch(FacetedSearch):
                 max_analyzed_offset=MAX_ANALYZED_OFFSET,
             )
         )
-        if query.terms:
+        if self.search_query.terms:
             s = s.suggest(
                 SUGGESTION,
-                query.text,
+                self.search_query.text,
                 term={
                     "field": "suggestion",
                     "suggest_mode": "missing",
-                    "size": 1,
+                    "size": SUGGESTION_OPTIONS,
                     "sort": "score",
                 },
             )
@@ -155,6 +161,14 @@ class EntrySearch(FacetedSearch):
         return search.query(text_query(query))
 
     def sort(self, search):
-        if self.search_query.is_empty:
-            return search.sort({"date": {"order": "desc", "missing": "_last"}}, "_id")
-        return search.sort("_score", {"date": {"order": "desc", "missing": "_last"}})
+        # Equal scores in a stable order, so that pages neither repeat nor skip a result.
+        return search.sort("_score", {"date": {"order": "desc", "missing": "_last"}}, "key")
+
+
+def live_words_search(words, index, using):
+    """Which of ``words`` a public entry holds now. The term suggester reads the index's word
+    list, where the words of deleted and replaced documents stay until their segment merges:
+    a page made private would go on feeding suggestions without this check."""
+    s = Search(index=index, using=using).filter(Terms(suggestion=list(words))).extra(size=0)
+    s.aggs.bucket("words", "filters", filters={word: Term(suggestion=word) for word in words})
+    return s

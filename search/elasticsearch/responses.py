@@ -91,26 +91,39 @@ def folded(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def suggestion_from(suggest, text):
-    """``text`` with each word the term suggester corrected replaced by its best option, or
-    "" when nothing needs correcting."""
+def suggested_words(suggest):
+    """Every correction the term suggester offered, to check against the live index."""
+    return {
+        option["text"]
+        for entry in suggest.get(SUGGESTION, ())
+        for option in entry.get("options") or ()
+    }
+
+
+def suggestion_from(suggest, text, live_words):
+    """``text`` with each word the term suggester corrected replaced by its best option that
+    a public entry holds now (``live_words``), or "" when nothing needs correcting."""
     corrected = text
-    for entry in sorted(suggest.get(SUGGESTION, ()), key=lambda e: -e["offset"]):
-        options = entry.get("options") or ()
+    for entry in sorted(suggest.get(SUGGESTION, ()), key=lambda entry: -entry["offset"]):
+        options = [o["text"] for o in entry.get("options") or () if o["text"] in live_words]
         if options:
             start, end = entry["offset"], entry["offset"] + entry["length"]
-            corrected = corrected[:start] + options[0]["text"] + corrected[end:]
+            corrected = corrected[:start] + options[0] + corrected[end:]
     return corrected if folded(corrected) != folded(text) else ""
 
 
-def response_from(query, raw):
-    """A ``SearchResponse`` for ``query`` from Elasticsearch's raw answer (a dict)."""
+def response_from(query, raw, live_words=frozenset()):
+    """A ``SearchResponse`` for ``query`` from Elasticsearch's raw answer (a dict);
+    ``live_words`` are the suggested words a public entry holds now. An empty query gives
+    the facets' overview alone."""
     hits = raw.get("hits", {})
     total = hits.get("total", 0)
+    total = total.get("value", 0) if isinstance(total, dict) else int(total)
+    suggest = raw.get("suggest", {})
     return SearchResponse(
         query=query,
         results=[result_from(hit) for hit in hits.get("hits", ())],
-        total=total.get("value", 0) if isinstance(total, dict) else int(total),
+        total=0 if query.is_empty else total,
         facets=facets_from(raw.get("aggregations", {}), query.filters),
-        suggestion=suggestion_from(raw.get("suggest", {}), query.text) if query.terms else "",
+        suggestion=suggestion_from(suggest, query.text, live_words) if query.terms else "",
     )

@@ -3,24 +3,36 @@ is an outside service that cannot run on the test machine.
 
 It keeps indices and aliases as a cluster would (so that an alias swap can be checked for
 what readers would have seen at each step), records every call in order, and answers
-searches with a canned body.
+searches with canned bodies, in turn.
 """
 
-from types import SimpleNamespace
-
-from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+from elastic_transport import (
+    ApiResponseMeta,
+    HeadApiResponse,
+    HttpHeaders,
+    NodeConfig,
+    ObjectApiResponse,
+)
 from elasticsearch import NotFoundError
 
 
-def not_found(what):
-    meta = ApiResponseMeta(
-        status=404,
+def meta(status=200):
+    return ApiResponseMeta(
+        status=status,
         http_version="1.1",
         headers=HttpHeaders(),
         duration=0.0,
         node=NodeConfig("http", "localhost", 9200),
     )
-    return NotFoundError(f"{what} missing", meta, {"error": {"type": "not_found"}})
+
+
+def answer(body):
+    """What the real client returns: no ``dict`` (no ``.get``), a body behind ``[]``."""
+    return ObjectApiResponse(body=body, meta=meta())
+
+
+def not_found(what):
+    return NotFoundError(f"{what} missing", meta(404), {"error": {"type": "not_found"}})
 
 
 EMPTY_ANSWER = {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
@@ -32,9 +44,10 @@ class RecordingIndices:
 
     def exists(self, index):
         self.client.record("indices.exists", index=index)
-        return index in self.client.aliases or any(
+        found = index in self.client.aliases or any(
             index in aliases for aliases in self.client.aliases.values()
         )
+        return HeadApiResponse(meta=meta(200 if found else 404))
 
     def create(self, index, aliases=None, **body):
         self.client.record("indices.create", index=index, aliases=aliases, **body)
@@ -49,7 +62,7 @@ class RecordingIndices:
         }
         if not found:
             raise not_found(name)
-        return found
+        return answer(found)
 
     def update_aliases(self, actions):
         self.client.record("indices.update_aliases", actions=actions)
@@ -75,9 +88,9 @@ class RecordingIndices:
 
 
 class RecordingClient:
-    def __init__(self, aliases=None, answer=None, refuse_bulk=False):
+    def __init__(self, aliases=None, answers=(), refuse_bulk=False):
         self.aliases = {index: set(names) for index, names in (aliases or {}).items()}
-        self.answer = answer or EMPTY_ANSWER
+        self.answers = list(answers)
         self.refuse_bulk = refuse_bulk
         self.calls = []
         self.indices = RecordingIndices(self)
@@ -100,14 +113,14 @@ class RecordingClient:
                 {"index": {"_id": a["index"]["_id"], "status": 400, "error": {"type": "x"}}}
                 for a in actions
             ]
-            return {"errors": True, "items": items}
+            return answer({"errors": True, "items": items})
         items = [{"index": {"_id": a["index"]["_id"], "status": 201}} for a in actions]
-        return {"errors": False, "items": items}
+        return answer({"errors": False, "items": items})
 
     def delete_by_query(self, **kwargs):
         self.record("delete_by_query", **kwargs)
-        return {"deleted": 0}
+        return answer({"deleted": 0})
 
     def search(self, **kwargs):
         self.record("search", **kwargs)
-        return SimpleNamespace(body=self.answer)
+        return answer(self.answers.pop(0) if self.answers else EMPTY_ANSWER)
