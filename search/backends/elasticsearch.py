@@ -14,7 +14,7 @@ left: readers see the old index until the new one is complete, never an empty or
 
 import itertools
 import logging
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
@@ -34,20 +34,15 @@ DEFAULT_TIMEOUT = 3.0
 BATCH_SIZE = 500
 
 
-class unavailable_on_failure:
-    """Turns the client's failures into ``SearchUnavailable`` (logged with their cause)."""
-
-    def __init__(self, action):
-        self.action = action
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is not None and issubclass(exc_type, (TransportError, ApiError)):
-            logger.warning("Elasticsearch could not %s: %s", self.action, exc)
-            raise SearchUnavailable(str(exc)) from exc
-        return False
+@contextmanager
+def unavailable_on_failure(action):
+    """Turns the client's failures (refused, timed out, an error answered) into
+    ``SearchUnavailable``, logged with their cause."""
+    try:
+        yield
+    except (TransportError, ApiError) as exc:
+        logger.warning("Elasticsearch could not %s: %s", action, exc)
+        raise SearchUnavailable(str(exc)) from exc
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -69,9 +64,13 @@ class ElasticsearchBackend(SearchBackend):
             url = self.options.get("URL")
             if not url:
                 raise SearchUnavailable("RAA_SEARCH has no Elasticsearch URL")
-            self._client = Elasticsearch(
-                url, request_timeout=self.timeout, max_retries=1, retry_on_timeout=False
-            )
+            try:
+                self._client = Elasticsearch(
+                    url, request_timeout=self.timeout, max_retries=1, retry_on_timeout=False
+                )
+            except ValueError as exc:  # not a URL the client understands
+                logger.error("RAA_SEARCH's Elasticsearch URL is wrong: %s", exc)
+                raise SearchUnavailable(str(exc)) from exc
         return self._client
 
     # Reading

@@ -34,7 +34,7 @@ from .documents import MARK_END, MARK_START
 FIELDS = ["title^3", "summary^2", "body"]
 MOST_WORDS = "75%"
 DEMOTED_WEIGHT = 0.1
-MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size stays below
+MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size at most
 SNIPPET_LENGTH = 180
 MAX_ANALYZED_OFFSET = 500_000  # a long document's text is highlighted within its start
 SUGGESTION = "spelling"
@@ -51,12 +51,14 @@ class LabelledFacet(TermsFacet):
         self.name = name
 
     def get_aggregation(self):
-        order = {"_key": "desc"} if self.name == "year" else {"_count": "desc"}
+        # Years the latest first; other values the most frequent first, ties alphabetically.
+        by_count = [{"_count": "desc"}, {"_key": "asc"}]
+        order = {"_key": "desc"} if self.name == "year" else by_count
         return A(
             "terms",
             field=f"facet_label.{self.name}",
             size=FACET_SIZES.get(self.name, 100),
-            order=[order, {"_key": "asc"}] if self.name != "year" else order,
+            order=order,
         )
 
 

@@ -667,6 +667,7 @@ def test_a_silent_cluster_makes_search_unavailable_after_the_timeout(silent_serv
         es.search(parse_query("achat"), VISITOR)
 
 
-def test_no_url_makes_search_unavailable():
+@pytest.mark.parametrize("url", ["", "not a url", "ftp://127.0.0.1:9"])
+def test_a_missing_or_wrong_url_makes_search_unavailable(url):
     with pytest.raises(SearchUnavailable):
-        ElasticsearchBackend({"URL": ""}).search(parse_query("achat"), VISITOR)
+        ElasticsearchBackend({"URL": url}).search(parse_query("achat"), VISITOR)
