@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "raa_search"
 DEFAULT_TIMEOUT = 3.0
-BATCH_SIZE = 500
+WRITE_TIMEOUT = 60.0  # indexing runs in tasks and commands, not while a reader waits
+BATCH_SIZE = 500  # entries per progress step
+BULK_CHARS = 5_000_000  # text per bulk request, so that long documents stay in small requests
 
 
 @contextmanager
@@ -47,6 +49,7 @@ def unavailable_on_failure(action):
 
 class ElasticsearchBackend(SearchBackend):
     batch_size = BATCH_SIZE
+    bulk_chars = BULK_CHARS
     clock = staticmethod(timezone.now)  # dates the rebuilt indices' names
 
     def __init__(self, options, client=None):
@@ -55,7 +58,9 @@ class ElasticsearchBackend(SearchBackend):
         super().__init__(options)
         self.alias = options.get("INDEX") or DEFAULT_INDEX
         self.timeout = float(options.get("TIMEOUT") or DEFAULT_TIMEOUT)
+        self.write_timeout = float(options.get("WRITE_TIMEOUT") or max(WRITE_TIMEOUT, self.timeout))
         self._client = client
+        self._writer = None
         self._index_ready = False
 
     @property
@@ -72,6 +77,13 @@ class ElasticsearchBackend(SearchBackend):
                 logger.error("RAA_SEARCH's Elasticsearch URL is wrong: %s", exc)
                 raise SearchUnavailable(str(exc)) from exc
         return self._client
+
+    @property
+    def writer(self):
+        """The client for indexing: the same connections, a longer timeout."""
+        if self._writer is None:
+            self._writer = self.client.options(request_timeout=self.write_timeout)
+        return self._writer
 
     # Reading
 
@@ -107,7 +119,7 @@ class ElasticsearchBackend(SearchBackend):
             stale = Bool(
                 filter=[Term(page_id=page_id)], must_not=[Ids(values=keys)] if keys else []
             )
-            self.client.delete_by_query(
+            self.writer.delete_by_query(
                 index=self.alias, query=stale.to_dict(), refresh=True, conflicts="proceed"
             )
 
@@ -117,7 +129,7 @@ class ElasticsearchBackend(SearchBackend):
             return
         # No index yet: nothing to forget.
         with unavailable_on_failure("remove from the index"), suppress(NotFoundError):
-            self.client.delete_by_query(
+            self.writer.delete_by_query(
                 index=self.alias,
                 query=Terms(page_id=page_ids).to_dict(),
                 refresh=True,
@@ -125,7 +137,7 @@ class ElasticsearchBackend(SearchBackend):
             )
 
     def rebuild(self, entries, total=None, progress=None):
-        client = self.client
+        client = self.writer
         with unavailable_on_failure("rebuild the index"):
             name = self._new_index_name()
             # No refresh while filling: faster, and nothing reads this index yet.
@@ -152,14 +164,14 @@ class ElasticsearchBackend(SearchBackend):
         base = f"{self.alias}-{self.clock():%Y%m%d-%H%M%S}"
         name = base
         for number in itertools.count(2):
-            if not self.client.indices.exists(index=name):
+            if not self.writer.indices.exists(index=name):
                 return name
             name = f"{base}-{number}"
 
     def _aliased_indices(self):
         """The indices the alias points to now (none before the first build)."""
         try:
-            return sorted(self.client.indices.get_alias(name=self.alias))
+            return sorted(self.writer.indices.get_alias(name=self.alias))
         except NotFoundError:
             return []
 
@@ -168,12 +180,12 @@ class ElasticsearchBackend(SearchBackend):
         pointed to, for deletion."""
         old = self._aliased_indices()
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
-        if not old and self.client.indices.exists(index=self.alias):
+        if not old and self.writer.indices.exists(index=self.alias):
             # A plain index carries the alias's name (written to before any build): it
             # goes in the same step, or the alias could not be made.
             actions.append({"remove_index": {"index": self.alias}})
         actions.append({"add": {"index": name, "alias": self.alias}})
-        self.client.indices.update_aliases(actions=actions)
+        self.writer.indices.update_aliases(actions=actions)
         return old
 
     def _delete_quietly(self, names):
@@ -181,7 +193,7 @@ class ElasticsearchBackend(SearchBackend):
         if not names:
             return
         try:
-            self.client.indices.delete(index=",".join(names), ignore_unavailable=True)
+            self.writer.indices.delete(index=",".join(names), ignore_unavailable=True)
         except (TransportError, ApiError) as exc:
             logger.warning("Elasticsearch could not delete %s: %s", ", ".join(names), exc)
 
@@ -189,21 +201,29 @@ class ElasticsearchBackend(SearchBackend):
         """Writes need the alias: before the first rebuild, make an empty index behind it."""
         if self._index_ready:
             return
-        if not self.client.indices.exists(index=self.alias):
+        if not self.writer.indices.exists(index=self.alias):
             name = self._new_index_name()
-            self.client.indices.create(index=name, aliases={self.alias: {}}, **index_body())
+            self.writer.indices.create(index=name, aliases={self.alias: {}}, **index_body())
         self._index_ready = True
 
     def _bulk(self, index, entries, **params):
-        operations = []
+        """Writes ``entries`` into ``index``, in as many requests as their text needs."""
+        operations, chars = [], 0
         for entry in entries:
-            operations.append({"index": {"_index": index, "_id": entry.key}})
-            operations.append(document_for(entry).to_dict())
-        if not operations:
-            return
-        answer = self.client.bulk(operations=operations, **params)
-        if answer.get("errors"):
-            failed = [item["index"] for item in answer.get("items", ()) if "error" in item["index"]]
+            document = document_for(entry).to_dict()
+            operations += [{"index": {"_index": index, "_id": entry.key}}, document]
+            # The text twice: public entries copy it into the suggestion field.
+            chars += 2 * sum(len(document.get(name, "")) for name in ("title", "summary", "body"))
+            if chars >= self.bulk_chars:
+                self._send(operations, params)
+                operations, chars = [], 0
+        if operations:
+            self._send(operations, params)
+
+    def _send(self, operations, params):
+        answer = self.writer.bulk(operations=operations, **params)
+        if answer["errors"]:
+            failed = [item["index"] for item in answer["items"] if "error" in item["index"]]
             reason = failed[0]["error"] if failed else "unknown"
             logger.error("Elasticsearch refused %d entries, first: %s", len(failed), reason)
             raise SearchUnavailable(f"{len(failed)} entries refused by Elasticsearch: {reason}")

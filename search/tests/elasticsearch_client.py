@@ -95,6 +95,10 @@ class RecordingClient:
         self.calls = []
         self.indices = RecordingIndices(self)
 
+    def options(self, **kwargs):
+        self.record("options", **kwargs)
+        return self
+
     def record(self, call, /, **kwargs):
         self.calls.append((call, kwargs))
 

@@ -585,7 +585,9 @@ def test_a_rebuild_fills_a_dated_index_in_batches_then_swaps_the_alias_atomicall
             ]
         }
     ]
-    steps = [name for name, _ in client.calls if not name.startswith(("indices.exists", "bulk"))]
+    assert client.called("options") == [{"request_timeout": 60.0}]  # writes wait longer
+    skipped = ("options", "indices.exists", "bulk")
+    steps = [name for name, _ in client.calls if not name.startswith(skipped)]
     assert steps == [
         "indices.create",
         "indices.put_settings",
@@ -596,6 +598,16 @@ def test_a_rebuild_fills_a_dated_index_in_batches_then_swaps_the_alias_atomicall
     ]
     assert client.called("indices.delete") == [{"index": old}]
     assert client.aliases == {new: {ALIAS}}
+
+
+def test_long_texts_go_in_several_bulk_requests():
+    client = RecordingClient(aliases={f"{ALIAS}-20260101-000000": {ALIAS}})
+    es = backend(client)
+    es.bulk_chars = 1000
+
+    es.rebuild([entry(f"page:{n}", n, body="mot " * 100) for n in range(4)])
+
+    assert [len(b["operations"]) // 2 for b in client.called("bulk")] == [2, 2]
 
 
 def test_a_rebuild_on_the_same_second_gets_its_own_name():
