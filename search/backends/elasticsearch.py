@@ -12,6 +12,7 @@ then moves the alias onto it in one atomic ``update_aliases`` call and deletes t
 left: readers see the old index until the new one is complete, never an empty or half one.
 """
 
+import functools
 import itertools
 import logging
 from contextlib import contextmanager, suppress
@@ -70,9 +71,7 @@ class ElasticsearchBackend(SearchBackend):
             if not url:
                 raise SearchUnavailable("RAA_SEARCH has no Elasticsearch URL")
             try:
-                self._client = Elasticsearch(
-                    url, request_timeout=self.timeout, max_retries=1, retry_on_timeout=False
-                )
+                self._client = shared_client(url, self.timeout)
             except ValueError as exc:  # not a URL the client understands
                 logger.error("RAA_SEARCH's Elasticsearch URL is wrong: %s", exc)
                 raise SearchUnavailable(str(exc)) from exc
@@ -227,6 +226,13 @@ class ElasticsearchBackend(SearchBackend):
             reason = failed[0]["error"] if failed else "unknown"
             logger.error("Elasticsearch refused %d entries, first: %s", len(failed), reason)
             raise SearchUnavailable(f"{len(failed)} entries refused by Elasticsearch: {reason}")
+
+
+@functools.cache
+def shared_client(url, timeout):
+    """One client per cluster and timeout for the process: its connection pool is reused from
+    one request to the next (the client is thread-safe; making it connects to nothing)."""
+    return Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
 
 
 def batched(iterable, size):

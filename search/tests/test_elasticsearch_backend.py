@@ -653,6 +653,15 @@ def test_no_connection_is_made_until_the_first_request(settings):
     assert isinstance(es, ElasticsearchBackend) and es._client is None
 
 
+def test_backends_share_one_client_per_cluster():
+    options = {"URL": "http://127.0.0.1:9", "TIMEOUT": 1}
+
+    assert ElasticsearchBackend(options).client is ElasticsearchBackend(options).client
+    assert ElasticsearchBackend(options).client is not (
+        ElasticsearchBackend({**options, "TIMEOUT": 2}).client
+    )
+
+
 def test_a_refused_connection_makes_search_unavailable():
     es = ElasticsearchBackend({"URL": "http://127.0.0.1:9", "INDEX": ALIAS, "TIMEOUT": 0.5})
 
