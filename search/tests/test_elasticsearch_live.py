@@ -19,7 +19,8 @@ if not URL:
 
 from search.backends.elasticsearch import ElasticsearchBackend  # noqa: E402
 from search.results import parse_query  # noqa: E402
-from search.tests.backend_behaviour import VISITOR, BackendBehaviour, corpus  # noqa: E402
+from search.tests.backend_behaviour import BackendBehaviour  # noqa: E402
+from search.tests.elasticsearch_data import VISITOR, entry  # noqa: E402
 
 
 @pytest.fixture
@@ -64,15 +65,16 @@ def test_the_french_analyzer_on_the_server_makes_these_the_same_words(live_backe
 
 def test_a_rebuild_swaps_the_alias_and_deletes_the_old_index(live_backend):
     client = live_backend.client
-    live_backend.rebuild(corpus()[:2])
+    live_backend.rebuild([entry("page:1", 1, title="Diagnostic")])
     (first,) = client.indices.get_alias(name=live_backend.alias)
+    entries = [entry(f"page:{n}", n, title=f"Diagnostic {n}") for n in range(2, 5)]
 
-    live_backend.rebuild(corpus(), total=len(corpus()))
+    live_backend.rebuild(iter(entries), total=3)
 
     (second,) = client.indices.get_alias(name=live_backend.alias)
     assert second != first
     assert not client.indices.exists(index=first)
-    assert live_backend.search(parse_query("diagnostic"), VISITOR).total == 2
+    assert live_backend.search(parse_query("diagnostic"), VISITOR).total == 3
 
 
 def test_searching_before_any_build_finds_nothing(live_backend):
