@@ -1,7 +1,8 @@
 """The Elasticsearch 8 backend, through elasticsearch-dsl (``search.elasticsearch``).
 
 Options (``settings.RAA_SEARCH``): ``URL`` of the cluster, ``INDEX`` the alias readers and
-writers go through, ``TIMEOUT`` in seconds (3 by default) for each request.
+writers go through, ``TIMEOUT`` in seconds (3 by default) for each search request and
+``WRITE_TIMEOUT`` (60) for indexing, which runs in tasks and commands.
 
 The client is made on first use: importing this module or starting the site opens no
 connection. A cluster that is down, refuses, times out or answers an error raises
