@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint messages install install-dev serve
+.PHONY: run test lint messages install install-dev serve backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,14 @@ lint: install-dev
 messages: install
 	$(PY) manage.py makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
 	$(PY) manage.py compilemessages --locale fr --ignore ".venv/*"
+
+## make backup: one dated archive (database, media, documents, manifest) into BACKUP_DIR
+## (backups/ by default); safe while the site runs. See the README, "Opérations / Operations".
+backup: install
+	$(PY) manage.py backup
+
+## make restore FILE=backups/raa-YYYYMMDD-HHMMSS.tar.gz: restore it into an empty database and
+## empty media and documents folders (FORCE=1 replaces what they hold)
+restore: install
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/raa-AAAAMMJJ-HHMMSS.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
