@@ -1,0 +1,291 @@
+"""`manage.py backup` and `manage.py restore`: the restore drill and bad archives.
+
+The demo content is built once for the module in a database of its own (a copy of the test
+database: SQLite's backup API, or a PostgreSQL database made from it as a template), backed up
+once; each test restores that archive into a fresh, empty database (a new SQLite file, or a new
+PostgreSQL database restored by pg_restore) and empty folders, and compares both sides.
+"""
+
+import hashlib
+import io
+import json
+import sqlite3
+import tarfile
+from contextlib import contextmanager
+from copy import deepcopy
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+from django.test.utils import override_settings
+
+from core.backups import iter_files
+
+# Each test runs in its own transaction on the test database, which it does not touch: the
+# drill works on databases of its own.
+pytestmark = pytest.mark.django_db
+
+
+def folders(root, name):
+    return {"MEDIA_ROOT": root / f"{name}-media", "DOCUMENTS_ROOT": root / f"{name}-documents"}
+
+
+def file_hashes(paths):
+    return {
+        key: {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in iter_files(p)}
+        for key, p in paths.items()
+    }
+
+
+def snapshot(connection):
+    """Row count and a hash of every row of every model, read through ``connection``."""
+    result = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        fields = [field.attname for field in model._meta.concrete_fields]
+        rows = list(model._base_manager.using(connection.alias).order_by("pk").values_list(*fields))
+        result[model._meta.label_lower] = (
+            len(rows),
+            hashlib.sha256(repr(rows).encode()).hexdigest(),
+        )
+    return result
+
+
+@contextmanager
+def scratch_source_database():
+    """The default connection on a database the module may commit to, put back afterwards."""
+    connection = connections["default"]
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        pristine = sqlite3.connect(":memory:")
+        connection.connection.backup(pristine)
+        try:
+            yield
+        finally:
+            pristine.backup(connection.connection)
+            pristine.close()
+            cache.clear()
+        return
+    name = connection.settings_dict["NAME"]
+    scratch = f"{name}_drill"
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        cursor.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{name}"')
+    connection.settings_dict["NAME"] = scratch
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        cache.clear()
+
+
+@pytest.fixture(scope="module")
+def drill(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content (with accounts) in a source database and folders, its snapshot, and
+    one archive of it."""
+    root = tmp_path_factory.mktemp("backups")
+    source = folders(root, "source")
+    with django_db_blocker.unblock(), scratch_source_database():
+        with override_settings(DEBUG=True, **source):
+            call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+            rows = snapshot(connections["default"])
+            call_command("backup", "--output-dir", root / "archives", stdout=StringIO())
+    (archive,) = (root / "archives").glob("raa-*.tar.gz")
+    return SimpleNamespace(archive=archive, rows=rows, files=file_hashes(source), root=root)
+
+
+@pytest.fixture
+def target(django_db_setup, django_db_blocker, tmp_path):
+    """A fresh, empty database (alias ``target``) and empty folders to restore into."""
+    default = connections["default"]
+    settings_dict = deepcopy(default.settings_dict)
+    with django_db_blocker.unblock():
+        if default.vendor == "sqlite":
+            settings_dict["NAME"] = str(tmp_path / "target.sqlite3")
+        else:
+            settings_dict["NAME"] = f"{default.settings_dict['NAME']}_target"
+            with default._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
+                cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}" TEMPLATE template0')
+        connections.settings["target"] = settings_dict
+        paths = folders(tmp_path, "target")
+        try:
+            with override_settings(**paths):
+                yield SimpleNamespace(connection=connections["target"], paths=paths)
+        finally:
+            connections["target"].close()
+            del connections["target"]
+            del connections.settings["target"]
+            if default.vendor != "sqlite":
+                with default._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
+
+
+def restore(archive, *options):
+    out = StringIO()
+    call_command("restore", archive, "--database", "target", *options, stdout=out)
+    return out.getvalue()
+
+
+def assert_restored(drill, target):
+    assert snapshot(target.connection) == drill.rows
+    assert file_hashes(target.paths) == drill.files
+
+
+def assert_untouched(target, tables=(), files=None):
+    assert sorted(target.connection.introspection.table_names()) == sorted(tables)
+    assert file_hashes(target.paths) == (files or {"MEDIA_ROOT": {}, "DOCUMENTS_ROOT": {}})
+
+
+def test_restore_drill_brings_back_every_row_and_file(drill, target):
+    output = restore(drill.archive)
+
+    assert "Sauvegarde du" in output
+    assert_restored(drill, target)
+    # The drill is only worth something if the demo holds each kind of content.
+    for label in (
+        "wagtailcore.page",
+        "wagtailcore.revision",
+        "blog.blogcomment",
+        "members.membership",
+        "wagtaildocs.document",
+    ):
+        assert drill.rows[label][0] > 0, label
+    assert drill.files["DOCUMENTS_ROOT"]
+
+
+def test_manifest_holds_versions_migrations_counts_and_checksums(drill):
+    with tarfile.open(drill.archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        database = tar.extractfile(manifest["database_file"]).read()
+
+    assert manifest["format"] == "raa-backup"
+    assert manifest["engine"] == connections["default"].vendor
+    assert {"django", "wagtail", "python"} <= manifest["versions"].keys()
+    assert ["wagtailcore", "0001_initial"] in manifest["migrations"]
+    assert manifest["row_counts"]["wagtailcore_page"] == drill.rows["wagtailcore.page"][0]
+    assert manifest["files"][manifest["database_file"]] == hashlib.sha256(database).hexdigest()
+    for name, digest in drill.files["DOCUMENTS_ROOT"].items():
+        assert manifest["files"][f"documents/{name}"] == digest
+
+
+def test_restore_refuses_a_database_that_is_not_empty_unless_forced(drill, target):
+    with target.connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE kept (id integer)")
+
+    with pytest.raises(CommandError, match="La base de données n'est pas vide.*--force"):
+        restore(drill.archive)
+    assert_untouched(target, tables=["kept"])
+
+    restore(drill.archive, "--force")
+    assert_restored(drill, target)
+    assert "kept" not in target.connection.introspection.table_names()
+
+
+def test_restore_refuses_folders_that_are_not_empty_unless_forced(drill, target):
+    stray = target.paths["MEDIA_ROOT"] / "original_images" / "stray.png"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"not restored over")
+
+    with pytest.raises(CommandError, match="Le dossier .*-media n'est pas vide.*--force"):
+        restore(drill.archive)
+    assert_untouched(
+        target,
+        files={
+            "MEDIA_ROOT": {
+                "original_images/stray.png": hashlib.sha256(b"not restored over").hexdigest()
+            },
+            "DOCUMENTS_ROOT": {},
+        },
+    )
+
+    restore(drill.archive, "--force")
+    assert_restored(drill, target)
+
+
+def rewrite(archive, destination, change):
+    """A copy of ``archive`` at ``destination`` whose members went through ``change``."""
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar if m.isfile()}
+    members = change(members)
+    with tarfile.open(destination, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return destination
+
+
+def with_manifest(**changes):
+    def change(members):
+        manifest = json.loads(members["manifest.json"])
+        for key, value in changes.items():
+            manifest[key] = value(manifest[key]) if callable(value) else value
+        return {**members, "manifest.json": json.dumps(manifest).encode()}
+
+    return change
+
+
+def tampered_document(members):
+    name = next(n for n in members if n.startswith("documents/"))
+    return {**members, name: members[name] + b"!"}
+
+
+def extra_traversal(members):
+    return {**members, "media/../../evil.txt": b"outside"}
+
+
+BAD_ARCHIVES = {
+    "truncated": (None, "n'est pas une archive de sauvegarde lisible"),
+    "foreign tarball": (lambda m: {"README.txt": b"hello", "src/app.py": b""}, "élément inattendu"),
+    "no manifest": (
+        lambda m: {k: v for k, v in m.items() if k != "manifest.json"},
+        "n'a pas de manifest.json",
+    ),
+    "tampered file": (tampered_document, "Somme de contrôle incorrecte pour documents/"),
+    "missing file": (
+        lambda m: {k: v for k, v in m.items() if not k.startswith("documents/")},
+        "incomplète",
+    ),
+    "path traversal": (extra_traversal, "élément inattendu media/../../evil.txt"),
+    "other engine": (
+        with_manifest(engine=lambda e: "postgresql" if e == "sqlite" else "sqlite"),
+        "provient d'une base",
+    ),
+    "newer migrations": (
+        with_manifest(migrations=lambda m: [*m, ["core", "9999_from_the_future"]]),
+        "core.9999_from_the_future",
+    ),
+    "not our manifest": (with_manifest(format="something-else"), "format de manifeste inconnu"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ARCHIVES, ids=list(BAD_ARCHIVES))
+def test_restore_refuses_a_bad_archive_and_changes_nothing(drill, target, tmp_path, case):
+    change, message = BAD_ARCHIVES[case]
+    archive = tmp_path / "bad.tar.gz"
+    if change is None:
+        archive.write_bytes(drill.archive.read_bytes()[: drill.archive.stat().st_size // 2])
+    else:
+        rewrite(drill.archive, archive, change)
+
+    with pytest.raises(CommandError, match=message):
+        restore(archive)
+
+    assert_untouched(target)
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_restore_names_a_missing_file(target, tmp_path):
+    with pytest.raises(CommandError, match="n'existe pas"):
+        restore(tmp_path / "nowhere.tar.gz")
