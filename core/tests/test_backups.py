@@ -11,6 +11,8 @@ import io
 import json
 import sqlite3
 import tarfile
+import threading
+import time
 from contextlib import contextmanager
 from copy import deepcopy
 from io import StringIO
@@ -21,7 +23,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connections
+from django.db import connections, transaction
 from django.test.utils import override_settings
 
 from core.backups import iter_files
@@ -95,40 +97,53 @@ def drill(django_db_setup, django_db_blocker, tmp_path_factory):
     one archive of it."""
     root = tmp_path_factory.mktemp("backups")
     source = folders(root, "source")
-    with django_db_blocker.unblock(), scratch_source_database():
-        with override_settings(DEBUG=True, **source):
-            call_command("load_demo_content", "--with-accounts", stdout=StringIO())
-            rows = snapshot(connections["default"])
-            call_command("backup", "--output-dir", root / "archives", stdout=StringIO())
+    with (
+        django_db_blocker.unblock(),
+        scratch_source_database(),
+        override_settings(DEBUG=True, **source),
+    ):
+        call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+        rows = snapshot(connections["default"])
+        call_command("backup", "--output-dir", root / "archives", stdout=StringIO())
     (archive,) = (root / "archives").glob("raa-*.tar.gz")
     return SimpleNamespace(archive=archive, rows=rows, files=file_hashes(source), root=root)
+
+
+@contextmanager
+def fresh_database(alias, folder):
+    """A new, empty database under the connection alias ``alias``: a SQLite file in
+    ``folder``, or a PostgreSQL database created for the test and dropped after it."""
+    default = connections["default"]
+    settings_dict = deepcopy(default.settings_dict)
+    if default.vendor == "sqlite":
+        settings_dict["NAME"] = str(folder / f"{alias}.sqlite3")
+    else:
+        settings_dict["NAME"] = f"{default.settings_dict['NAME']}_{alias}"
+        with default._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}" TEMPLATE template0')
+    connections.settings[alias] = settings_dict
+    try:
+        yield connections[alias]
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+        if default.vendor != "sqlite":
+            with default._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
 
 
 @pytest.fixture
 def target(django_db_setup, django_db_blocker, tmp_path):
     """A fresh, empty database (alias ``target``) and empty folders to restore into."""
-    default = connections["default"]
-    settings_dict = deepcopy(default.settings_dict)
-    with django_db_blocker.unblock():
-        if default.vendor == "sqlite":
-            settings_dict["NAME"] = str(tmp_path / "target.sqlite3")
-        else:
-            settings_dict["NAME"] = f"{default.settings_dict['NAME']}_target"
-            with default._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
-                cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}" TEMPLATE template0')
-        connections.settings["target"] = settings_dict
-        paths = folders(tmp_path, "target")
-        try:
-            with override_settings(**paths):
-                yield SimpleNamespace(connection=connections["target"], paths=paths)
-        finally:
-            connections["target"].close()
-            del connections["target"]
-            del connections.settings["target"]
-            if default.vendor != "sqlite":
-                with default._nodb_cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
+    paths = folders(tmp_path, "target")
+    with (
+        django_db_blocker.unblock(),
+        fresh_database("target", tmp_path) as connection,
+        override_settings(**paths),
+    ):
+        yield SimpleNamespace(connection=connection, paths=paths)
 
 
 def restore(archive, *options):
@@ -289,3 +304,60 @@ def test_restore_refuses_a_bad_archive_and_changes_nothing(drill, target, tmp_pa
 def test_restore_names_a_missing_file(target, tmp_path):
     with pytest.raises(CommandError, match="n'existe pas"):
         restore(tmp_path / "nowhere.tar.gz")
+
+
+def test_a_backup_taken_while_the_site_writes_is_consistent(target, tmp_path):
+    """A writer commits a row in two tables per transaction during the backups: every archive
+    holds both tables at the same instant, and its manifest counts what it holds."""
+    stop = threading.Event()
+    errors = []
+    with fresh_database("busy", tmp_path) as busy:
+        key = "integer PRIMARY KEY"
+        if busy.vendor == "postgresql":
+            key = "integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+        with busy.cursor() as cursor:
+            for table in ("busy_order", "busy_line"):
+                cursor.execute(f"CREATE TABLE {table} (id {key}, note text)")
+        busy.close()
+
+        def write():
+            own = connections["busy"]  # this thread's own connection
+            try:
+                while not stop.is_set():
+                    with transaction.atomic(using="busy"), own.cursor() as cursor:
+                        for table in ("busy_order", "busy_line"):
+                            cursor.execute(f"INSERT INTO {table} (note) VALUES ('x')")  # noqa: S608
+            except Exception as error:  # reported by the test below
+                errors.append(error)
+            finally:
+                own.close()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            archives = []
+            for index in range(3):
+                time.sleep(0.2)
+                out = tmp_path / f"archives-{index}"
+                call_command("backup", "--database", "busy", "--output-dir", out, stdout=StringIO())
+                archives += out.glob("raa-*.tar.gz")
+        finally:
+            stop.set()
+            writer.join()
+        with busy.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM busy_line")
+            written = cursor.fetchone()[0]
+
+    assert not errors
+    counts = []
+    for archive in archives:
+        with tarfile.open(archive) as tar:
+            manifest = json.load(tar.extractfile("manifest.json"))
+        counts.append(manifest["row_counts"]["busy_order"])
+        assert manifest["row_counts"]["busy_line"] == counts[-1]
+    assert 0 < counts[-1] < written  # the writer kept writing during the backups
+
+    restore(archives[-1])  # checks the restored tables against the manifest
+    with target.connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM busy_order")
+        assert cursor.fetchone()[0] == counts[-1]
