@@ -17,6 +17,7 @@ migrations the code knows, checksums, an empty target) and only then writes. Eve
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +40,7 @@ MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 FOLDERS = ("media", "documents")
 CHUNK = 1024 * 1024
+ARCHIVE_NAME = re.compile(r"^raa-(\d{8}-\d{6})\.tar\.gz$")
 # What a damaged or foreign file raises while it is read as a gzip'd tar archive.
 UNREADABLE = (tarfile.TarError, EOFError, zlib.error, OSError, UnicodeDecodeError)
 
@@ -244,3 +246,33 @@ def database_state(connection):
         return sqlite_state(connection.connection)
     with connection.cursor() as cursor:
         return postgresql_state(connection, cursor)
+
+
+# --- Rotation -----------------------------------------------------------------------------
+
+
+def prune_backups(directory, daily, weekly):
+    """Delete the archives of ``directory`` that a rotation of ``daily`` daily and ``weekly``
+    weekly archives does not keep. It keeps the newest archive of each of the last ``daily``
+    days that have one, the newest of each of the last ``weekly`` ISO weeks that have one, and
+    always the newest archive. Only files named like an archive are considered. Returns the
+    deleted paths."""
+    dated = []
+    for path in Path(directory).iterdir():
+        match = ARCHIVE_NAME.match(path.name)
+        if match and path.is_file():
+            dated.append((datetime.strptime(match[1], "%Y%m%d-%H%M%S"), path))  # noqa: DTZ007
+    dated.sort(reverse=True)
+    kept = {path for _date, path in dated[:1]}  # never the newest
+    for period, count in ((lambda d: d.date(), daily), (lambda d: d.isocalendar()[:2], weekly)):
+        seen = []
+        for date, path in dated:
+            if period(date) not in seen:
+                if len(seen) == count:
+                    break
+                seen.append(period(date))
+                kept.add(path)
+    deleted = [path for _date, path in dated if path not in kept]
+    for path in deleted:
+        path.unlink()
+    return deleted

@@ -15,6 +15,7 @@ import threading
 import time
 from contextlib import contextmanager
 from copy import deepcopy
+from datetime import datetime, timedelta
 from io import StringIO
 from types import SimpleNamespace
 
@@ -26,7 +27,7 @@ from django.core.management.base import CommandError
 from django.db import connections, transaction
 from django.test.utils import override_settings
 
-from core.backups import iter_files
+from core.backups import iter_files, prune_backups
 
 # Each test runs in its own transaction on the test database, which it does not touch: the
 # drill works on databases of its own.
@@ -361,3 +362,36 @@ def test_a_backup_taken_while_the_site_writes_is_consistent(target, tmp_path):
     with target.connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM busy_order")
         assert cursor.fetchone()[0] == counts[-1]
+
+
+def test_rotation_keeps_seven_daily_and_four_weekly_archives(tmp_path):
+    # Two backups a day from Monday 2 November to Tuesday 1 December 2026, and a stranger.
+    for day in range(30):
+        for hour in (1, 13):
+            stamp = datetime(2026, 11, 2, hour) + timedelta(days=day)
+            (tmp_path / f"raa-{stamp:%Y%m%d-%H%M%S}.tar.gz").touch()
+    (tmp_path / "notes.txt").touch()
+
+    deleted = prune_backups(tmp_path, daily=7, weekly=4)
+
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == [
+        "notes.txt",
+        # the newest of each of the last 4 weeks (Monday to Sunday)...
+        "raa-20261115-130000.tar.gz",
+        "raa-20261122-130000.tar.gz",
+        # ... and of each of the last 7 days (29 November ends a week)
+        "raa-20261125-130000.tar.gz",
+        "raa-20261126-130000.tar.gz",
+        "raa-20261127-130000.tar.gz",
+        "raa-20261128-130000.tar.gz",
+        "raa-20261129-130000.tar.gz",
+        "raa-20261130-130000.tar.gz",
+        "raa-20261201-130000.tar.gz",
+    ]
+    assert len(deleted) == 60 - 9
+
+
+def test_rotation_never_deletes_the_newest_archive(tmp_path):
+    (tmp_path / "raa-20261201-013000.tar.gz").touch()
+    assert prune_backups(tmp_path, daily=0, weekly=0) == []

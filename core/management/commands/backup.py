@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
-from core.backups import BackupError, create_backup
+from core.backups import BackupError, create_backup, prune_backups
 
 
 class Command(BaseCommand):
@@ -24,6 +24,20 @@ class Command(BaseCommand):
             help="Folder of the archive (default: the BACKUP_DIR setting).",
         )
         parser.add_argument(
+            "--keep-daily",
+            type=int,
+            metavar="N",
+            help="Then delete the older archives of the folder, keeping the newest of each of "
+            "the last N days that have one.",
+        )
+        parser.add_argument(
+            "--keep-weekly",
+            type=int,
+            metavar="M",
+            default=0,
+            help="With --keep-daily: also keep the newest archive of each of the last M weeks.",
+        )
+        parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default)."
         )
 
@@ -38,3 +52,7 @@ class Command(BaseCommand):
             _("Backup written: %(file)s (%(size)s bytes).")
             % {"file": archive, "size": f"{archive.stat().st_size:,}".replace(",", " ")}
         )
+        if options["keep_daily"] is not None:
+            deleted = prune_backups(directory, options["keep_daily"], options["keep_weekly"])
+            for path in deleted:
+                self.stdout.write(_("Old backup deleted: %(file)s") % {"file": path.name})
