@@ -39,6 +39,10 @@ def restore_backup(archive, connection, force=False):
     engine, migrations the code does not know. Returns ``(manifest, pending migrations)``.
     """
     archive = Path(archive)
+    if connection.vendor not in DATABASE_FILES:
+        raise BackupError(
+            _("Unsupported database engine: %(engine)s.") % {"engine": connection.vendor}
+        )
     if not archive.is_file():
         raise BackupError(_("%(file)s does not exist.") % {"file": archive})
     if not force:
@@ -51,6 +55,8 @@ def restore_backup(archive, connection, force=False):
         database = staging / manifest["database_file"]
         if connection.vendor == "sqlite":
             check_sqlite_file(database)
+        else:
+            check_postgresql_dump(database)
         # Everything is verified: writing starts here.
         if force:
             empty_target(connection)
@@ -222,12 +228,25 @@ def verify_files(manifest, staging):
 
 def check_sqlite_file(path):
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
             result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            db.close()
     except sqlite3.DatabaseError as error:
         result = str(error)
     if result != "ok":
         raise BackupError(_("The archived database is damaged: %(error)s") % {"error": result})
+
+
+def check_postgresql_dump(path):
+    """``pg_restore --list`` reads the dump's table of contents without connecting."""
+    try:
+        run_program(["pg_restore", "--list", str(path)], dict(os.environ))
+    except BackupError as error:
+        raise BackupError(
+            _("The archived database is damaged: %(error)s") % {"error": error}
+        ) from error
 
 
 def empty_target(connection):

@@ -261,6 +261,15 @@ def extra_traversal(members):
     return {**members, "media/../../evil.txt": b"outside"}
 
 
+def damaged_database(members):
+    """The database file replaced by garbage, with a manifest that vouches for it."""
+    manifest = json.loads(members["manifest.json"])
+    name = manifest["database_file"]
+    garbage = b"\x00garbage" * 4096
+    manifest["files"][name] = hashlib.sha256(garbage).hexdigest()
+    return {**members, name: garbage, "manifest.json": json.dumps(manifest).encode()}
+
+
 BAD_ARCHIVES = {
     "truncated": (None, "n'est pas une archive de sauvegarde lisible"),
     "foreign tarball": (lambda m: {"README.txt": b"hello", "src/app.py": b""}, "élément inattendu"),
@@ -268,6 +277,7 @@ BAD_ARCHIVES = {
         lambda m: {k: v for k, v in m.items() if k != "manifest.json"},
         "n'a pas de manifest.json",
     ),
+    "damaged database": (damaged_database, "La base de données de l'archive est endommagée"),
     "tampered file": (tampered_document, "Somme de contrôle incorrecte pour documents/"),
     "missing file": (
         lambda m: {k: v for k, v in m.items() if not k.startswith("documents/")},
