@@ -86,7 +86,7 @@ def check_target_is_empty(connection):
     if tables:
         raise BackupError(
             _(
-                "The database is not empty (%(count)d tables): the restore would overwrite it. "
+                "The database is not empty (tables: %(count)d): the restore would overwrite it. "
                 "Restore into an empty database, or add --force to replace its content."
             )
             % {"count": len(tables)}

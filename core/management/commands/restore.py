@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.backups import BackupError
 from core.restore import restore_backup
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            _("Restored the backup of %(date)s: %(files)d files, %(rows)d rows.")
+            _("Restored the backup of %(date)s (files: %(files)d, rows: %(rows)d).")
             % {
                 "date": manifest["date"],
                 "files": len(manifest["files"]),
@@ -44,6 +45,10 @@ class Command(BaseCommand):
         )
         if pending:
             self.stdout.write(
-                _("%(count)d migrations are not applied yet: run `manage.py migrate`.")
+                ngettext(
+                    "%(count)d migration is not applied yet: run `manage.py migrate`.",
+                    "%(count)d migrations are not applied yet: run `manage.py migrate`.",
+                    len(pending),
+                )
                 % {"count": len(pending)}
             )
