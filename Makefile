@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# make backup's rotation: the newest archive of each of the last 7 days and of the last 4 weeks
+KEEP_DAILY ?= 7
+KEEP_WEEKLY ?= 4
 
-.PHONY: run test lint messages install install-dev serve
+.PHONY: run test lint messages install install-dev serve backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +44,15 @@ lint: install-dev
 messages: install
 	$(PY) manage.py makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
 	$(PY) manage.py compilemessages --locale fr --ignore ".venv/*"
+
+## make backup: one dated archive (database, media, documents, manifest) into BACKUP_DIR
+## (backups/ by default), then older archives deleted but for KEEP_DAILY days and KEEP_WEEKLY
+## weeks; safe while the site runs. See the README, "Opérations / Operations".
+backup: install
+	$(PY) manage.py backup --keep-daily $(KEEP_DAILY) --keep-weekly $(KEEP_WEEKLY)
+
+## make restore FILE=backups/raa-YYYYMMDD-HHMMSS.tar.gz: restore it into an empty database and
+## empty media and documents folders (FORCE=1 replaces what they hold)
+restore: install
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/raa-AAAAMMJJ-HHMMSS.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)

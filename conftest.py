@@ -31,6 +31,7 @@ def is_transactional(item):
 # test runs on SQLite.
 DB_SENSITIVE_MODULES = {
     "blog/tests/test_blog.py",
+    "core/tests/test_backups.py",
     "follows/tests/test_digests.py",
     "follows/tests/test_follows.py",
     "knowledge/tests/test_dashboard.py",

@@ -234,6 +234,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Wagtail's documents live outside MEDIA_ROOT, which the web server may publish: they are only
 # served by Wagtail's view, which checks the collection's privacy (core.storage).
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private_documents")
+# Where `manage.py backup` (`make backup`) writes its archives: keep them on another disk.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 STORAGES = {
     "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
