@@ -134,11 +134,13 @@ class Highlighter:
         if not tokens:
             return SafeString(escape(" ".join(text.split())[:300]))
         parts = ["… " if start > 0 else ""]
-        position = tokens[start].start()
+        position = tokens[start].start() if start else 0
         for match, hit in zip(tokens[start:end], flags[start:end], strict=True):
             parts.append(escape(text[position : match.start()]))
             parts.append(f"<mark>{escape(match.group())}</mark>" if hit else escape(match.group()))
             position = match.end()
         if end < len(tokens):
             parts.append(" …")
+        else:
+            parts.append(escape(text[position:]))
         return mark_safe(" ".join("".join(parts).split()))  # noqa: S308 - every part escaped
