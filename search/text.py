@@ -22,15 +22,14 @@ LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 
 # Folded French stop words: articles, pronouns, prepositions, conjunctions and the commonest
 # forms of "être" and "avoir". Elided forms ("l'", "d'", "qu'") are single letters here.
-STOP_WORDS = frozenset(
-    """
+_STOP_WORDS = """
     a ai aie aient aies ait as au aux avec avez avons c ca ce ceci cela celle celles celui ces
     cet cette ceux d dans de des du elle elles en es est et etaient etais etait etant ete etes
     etre eu eux il ils j je l la le les leur leurs lui m ma mais me meme mes moi mon n ne nos
     notre nous on ont ou par pas pour qu que quel quelle quelles quels qui s sa sans se sera
     ses si son sont sur t ta te tes toi ton tu un une vos votre vous y
-    """.split()
-)
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 _stemmer = snowballstemmer.stemmer("french")
 
@@ -46,20 +45,41 @@ def words(text):
     return WORD.findall(fold(text))
 
 
+def _trim(stemmed):
+    # The French Snowball stemmer keeps the "s" of "-us" ("élus" stays "élus" while "élu" is
+    # "élu"); it is dropped here, on the index and the query alike, so singular and plural meet.
+    if len(stemmed) > 3 and stemmed.endswith("s") and not stemmed.endswith("ss"):
+        return stemmed[:-1]
+    return stemmed
+
+
 @lru_cache(maxsize=50_000)
 def stem(word):
-    """The stem of one folded word. The French Snowball stemmer keeps the "s" of "-us"
-    ("élus" stays "elus" while "élu" is "elu"); a final "s" is dropped after it, on the index
-    and the query alike, so that singular and plural meet."""
-    stemmed = _stemmer.stemWord(word)
-    if len(stemmed) > 3 and stemmed.endswith("s") and not stemmed.endswith("ss"):
-        stemmed = stemmed[:-1]
-    return stemmed
+    """The stem of one folded word."""
+    return _trim(_stemmer.stemWord(word))
+
+
+@lru_cache(maxsize=50_000)
+def word_stems(word):
+    """The stems a word stands for, none for a stop word: the stem of the folded word (equal
+    for "économie" and "economie") and, when they differ, the folded stem of the word as
+    written (the stemmer reads suffixes with accents: "durabilité" also gives "durabl", the
+    stem of "durable")."""
+    lower = word.translate(LIGATURES).casefold()
+    folded = fold(lower)
+    if folded in STOP_WORDS:
+        return ()
+    return tuple(dict.fromkeys((stem(folded), fold(_trim(_stemmer.stemWord(lower))))))
+
+
+def tokens(text):
+    """The words of ``text`` as written (composed, so an accent never splits a word)."""
+    return WORD.findall(unicodedata.normalize("NFC", text or ""))
 
 
 def stems(text):
     """The distinct stems of ``text``'s words, stop words left out, in order of appearance."""
-    return list(dict.fromkeys(stem(w) for w in words(text) if w not in STOP_WORDS))
+    return list(dict.fromkeys(s for word in tokens(text) for s in word_stems(word)))
 
 
 def term_string(*texts):
@@ -76,8 +96,9 @@ def phrase_string(*texts):
 
 
 def query_stems(query_words):
-    """The stems a query looks for: one per distinct word that is not a stop word."""
-    return list(dict.fromkeys(stem(w) for w in map(fold, query_words) if w not in STOP_WORDS))
+    """What a query looks for: for each distinct word that is not a stop word, its stems (an
+    entry matches the word when it holds one of them)."""
+    return list(dict.fromkeys(filter(None, (word_stems(word) for word in query_words))))
 
 
 def query_phrase(phrase):
@@ -89,19 +110,16 @@ class Highlighter:
     """Finds the passage of an entry's text where the query's words are and marks them."""
 
     def __init__(self, query_words, phrases=()):
-        self.stems = set(query_stems(query_words))
+        self.stems = {s for stems in query_stems(query_words) for s in stems}
         self.phrase_words = {w for phrase in phrases for word in phrase for w in words(word)}
 
     def is_hit(self, word):
-        folded = fold(word)
-        if folded in self.phrase_words:
-            return True
-        return folded not in STOP_WORDS and stem(folded) in self.stems
+        return fold(word) in self.phrase_words or not self.stems.isdisjoint(word_stems(word))
 
     def best_window(self, text, size):
         """``(hits, start, end, tokens, flags)`` for the ``size`` words of ``text`` holding the
         most query words (the first such passage, started a few words before its first hit)."""
-        tokens = list(WORD.finditer(text))
+        tokens = list(WORD.finditer(text))  # text is NFC (see snippet)
         flags = [self.is_hit(m.group()) for m in tokens]
         if len(tokens) <= size:
             return sum(flags), 0, len(tokens), tokens, flags
@@ -125,6 +143,7 @@ class Highlighter:
         for text in texts:
             if not text or not text.strip():
                 continue
+            text = unicodedata.normalize("NFC", text)
             window = (text, *self.best_window(text, size))
             if best is None or window[1] > best[1]:
                 best = window

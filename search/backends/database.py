@@ -158,7 +158,7 @@ class DatabaseBackend(SearchBackend):
     @staticmethod
     def _words(document, entry):
         found = {}
-        for raw in text.WORD.findall(f"{entry.title} {entry.summary} {entry.body}"):
+        for raw in text.tokens(f"{entry.title} {entry.summary} {entry.body}"):
             word = raw.lower()
             if word in found or len(word) < 3 or len(word) > MAX_WORD_LENGTH or word.isdigit():
                 continue
@@ -228,11 +228,15 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _match_units(query):
-        """``(condition, score expression)`` for each stem and each phrase of the query."""
+        """``(condition, score expression)`` for each word and each phrase of the query."""
         units = []
-        for stem in text.query_stems(query.terms):
-            token = f" {stem} "
-            conditions = [(Q(**{f"{column}__contains": token}), w) for column, w in WEIGHTS]
+        for stems in text.query_stems(query.terms):
+            conditions = []
+            for column, weight in WEIGHTS:
+                condition = Q()
+                for stem in stems:
+                    condition |= Q(**{f"{column}__contains": f" {stem} "})
+                conditions.append((condition, weight))
             any_field = Q()
             for condition, _weight in conditions:
                 any_field |= condition

@@ -170,6 +170,10 @@ class BackendBehaviour:
         found = titles(self.search(backend, "achats"))
         assert found[-1] == "Mentions légales"
         assert len(found) == 5
+        legal = entry("page:31", "Accessibilité des achats", summary="Achats.", demoted=True)
+        self.index(backend, [*corpus(), legal])
+        found = titles(self.search(backend, "achats"))
+        assert found[-2:] == ["Accessibilité des achats", "Mentions légales"]
 
     def test_entries_matching_most_words_are_found_when_none_matches_all(self, backend):
         self.index(backend, corpus())
@@ -182,6 +186,13 @@ class BackendBehaviour:
         assert titles(self.search(backend, "diagnostic Grand Dax introuvablexyz"))[0] == (
             "Diagnostic"
         )
+        # A better score on fewer words does not come first.
+        loud = entry("page:32", "Grand Dax", summary="Le Grand Dax, au Grand Dax.")
+        self.index(backend, [*corpus(), loud])
+        assert titles(self.search(backend, "Grand Dax diagnostic"))[:2] == [
+            "Diagnostic",
+            "Grand Dax",
+        ]
 
     def test_a_quoted_phrase_matches_as_a_phrase(self, backend):
         self.index(backend, corpus())
