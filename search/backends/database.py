@@ -149,11 +149,11 @@ class DatabaseBackend(SearchBackend):
         for facet, tags in (entry.facets or {}).items():
             for tag in tags:
                 found.setdefault((facet, str(tag.value)), tag.label)
-        return [
-            (facet[:30], value[:100], str(label)[:255])
-            for (facet, value), label in found.items()
-            if value
-        ]
+        clipped = {}
+        for (facet, value), label in found.items():
+            if value:
+                clipped.setdefault((facet[:30], value[:100]), str(label)[:255])
+        return [(facet, value, label) for (facet, value), label in clipped.items()]
 
     @staticmethod
     def _words(document, entry):

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils.safestring import SafeString
 
+from core.searchable import FacetTag
 from search import text
 from search.backends import get_backend
 from search.backends.database import DatabaseBackend
@@ -205,3 +206,24 @@ def test_a_database_error_says_search_is_unavailable(backend, monkeypatch):
     monkeypatch.setattr(DatabaseBackend, "_search", broken)
     with pytest.raises(SearchUnavailable):
         backend.search(parse_query("achats"), VISITOR)
+
+
+def test_overlong_values_are_clipped_without_clashing(backend):
+    long_tag = FacetTag("x" * 150, "Long")
+    backend.update(
+        50,
+        [
+            entry(
+                "page:50",
+                "Valeurs longues",
+                facets={"theme": [long_tag, FacetTag("x" * 150 + "y", "Longue")]},
+            )
+        ],
+    )
+    assert SearchFacetValue.objects.filter(facet="theme").count() == 1
+
+
+def test_a_query_of_stop_words_finds_nothing_without_error(backend):
+    backend.rebuild(corpus())
+    response = backend.search(parse_query("le la les d'une"), VISITOR)
+    assert response.results == [] and response.total == 0
