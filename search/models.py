@@ -2,9 +2,9 @@
 
 One ``SearchDocument`` per ``core.searchable.IndexEntry``, its facet values in
 ``SearchFacetValue`` (kind, year and structure included, so one aggregation counts every facet)
-and, for the entries anyone may read, their words in ``SearchWord`` (the "did you mean"
-vocabulary). Rows of a page are replaced together by the backend; no foreign key to Wagtail's
-pages: the indexer removes what no longer exists.
+and the words of the entries anyone may read in ``SearchWord`` (the "did you mean" vocabulary,
+each word with the number of those entries holding it). Rows of a page are replaced together
+by the backend; no foreign key to Wagtail's pages: the indexer removes what no longer exists.
 """
 
 from django.db import models
@@ -66,12 +66,15 @@ class SearchFacetValue(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word of an entry anyone may read: suggestions come from these only."""
+    """A word of the entries anyone may read, with the number of such entries holding it:
+    suggestions come from these only, and a word goes when its last public entry does."""
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.DO_NOTHING, related_name="+")
-    word = models.CharField(_("word"), max_length=60)  # lower case, as written
+    word = models.CharField(_("word"), max_length=60, unique=True)  # lower case, as written
     folded = models.CharField(_("folded word"), max_length=60)
     stem = models.CharField(_("stem"), max_length=60)
+    # Not a PositiveIntegerField: counts are changed by F() increments, and a word at zero or
+    # below is deleted rather than refused.
+    documents = models.IntegerField(_("public entries"), default=0)
 
     class Meta:
         verbose_name = _("search word")

@@ -11,6 +11,7 @@ two for the suggestion.
 """
 
 import difflib
+from collections import Counter
 from itertools import islice
 
 from django.db import DatabaseError, transaction
@@ -60,17 +61,22 @@ class DatabaseBackend(SearchBackend):
     def update(self, page_id, entries):
         entries = list(entries)
         with transaction.atomic():
-            self._delete(
+            removed = self._delete(
                 Q(page_id=page_id) | Q(key__in=[entry.key for entry in entries])
                 if entries
                 else Q(page_id=page_id)
             )
-            self._insert(entries)
+            added, spellings = self._insert(entries)
+            added.subtract(removed)
+            self._count_words(added, spellings)
 
     def remove(self, page_ids):
         with transaction.atomic():
+            removed = Counter()
             for batch in batched(page_ids, 500):
-                self._delete(Q(page_id__in=batch))
+                removed.update(self._delete(Q(page_id__in=batch)))
+            removed = Counter({word: -n for word, n in removed.items()})
+            self._count_words(removed, {})
 
     def rebuild(self, entries, total=None, progress=None):
         # One transaction: readers see the old index until the new one is complete
@@ -80,38 +86,88 @@ class DatabaseBackend(SearchBackend):
             SearchFacetValue.objects.all().delete()
             SearchDocument.objects.all().delete()
             seen, done = set(), 0
+            vocabulary, spellings = Counter(), {}
             for batch in batched(entries, BATCH_SIZE):
                 # A key given twice: the last entry wins, as with update().
                 fresh = list({entry.key: entry for entry in batch}.values())
                 repeated = [entry.key for entry in fresh if entry.key in seen]
                 if repeated:
-                    self._delete(Q(key__in=repeated))
-                self._insert(fresh)
+                    vocabulary.subtract(self._delete(Q(key__in=repeated)))
+                added, batch_spellings = self._insert(fresh)
+                vocabulary.update(added)
+                spellings.update(batch_spellings)
                 seen.update(entry.key for entry in fresh)
                 done += len(batch)
                 if progress:
                     progress(done, total)
+            SearchWord.objects.bulk_create(
+                (
+                    SearchWord(
+                        word=word,
+                        folded=spellings[word][0],
+                        stem=spellings[word][1],
+                        documents=count,
+                    )
+                    for word, count in vocabulary.items()
+                    if count > 0
+                ),
+                batch_size=1000,
+            )
 
     def _delete(self, documents):
-        ids = SearchDocument.objects.filter(documents).values("pk")
-        SearchWord.objects.filter(document__in=ids).delete()
-        SearchFacetValue.objects.filter(document__in=ids).delete()
+        """Delete ``documents`` (a Q) with their facet values; the ``Counter`` of the words the
+        public ones held."""
+        removed = Counter()
+        public = SearchDocument.objects.filter(documents, public=True, members_only=False)
+        for title, summary, body in public.values_list("title", "summary", "body"):
+            removed.update(self._words(title, summary, body).keys())
+        SearchFacetValue.objects.filter(
+            document__in=SearchDocument.objects.filter(documents).values("pk")
+        ).delete()
         SearchDocument.objects.filter(documents).delete()
+        return removed
 
     def _insert(self, entries):
+        """Store ``entries``; the ``Counter`` of the words of the public ones and their
+        spellings (word -> (folded, stem))."""
         documents = SearchDocument.objects.bulk_create(
             [self._document(entry) for entry in entries], batch_size=BATCH_SIZE
         )
-        facet_values, vocabulary = [], []
+        facet_values, added, spellings = [], Counter(), {}
         for entry, document in zip(entries, documents, strict=True):
             for facet, value, label in self._facet_values(entry):
                 facet_values.append(
                     SearchFacetValue(document=document, facet=facet, value=value, label=label)
                 )
             if entry.public and not entry.members_only:
-                vocabulary.extend(self._words(document, entry))
+                words = self._words(entry.title, entry.summary, entry.body)
+                added.update(words.keys())
+                spellings.update(words)
         SearchFacetValue.objects.bulk_create(facet_values, batch_size=500)
-        SearchWord.objects.bulk_create(vocabulary, batch_size=500)
+        return added, spellings
+
+    @staticmethod
+    def _count_words(delta, spellings):
+        """Add ``delta`` (word -> change in the number of public entries) to the vocabulary;
+        a word no public entry holds any longer goes. A few queries per distinct change."""
+        SearchWord.objects.bulk_create(
+            (
+                SearchWord(word=word, folded=spellings[word][0], stem=spellings[word][1])
+                for word, change in delta.items()
+                if change > 0
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        by_change = {}
+        for word, change in delta.items():
+            if change:
+                by_change.setdefault(change, []).append(word)
+        for change, words in by_change.items():
+            for batch in batched(words, 500):
+                SearchWord.objects.filter(word__in=batch).update(documents=F("documents") + change)
+                if change < 0:
+                    SearchWord.objects.filter(word__in=batch, documents__lte=0).delete()
 
     @staticmethod
     def _document(entry):
@@ -156,19 +212,18 @@ class DatabaseBackend(SearchBackend):
         return [(facet, value, label) for (facet, value), label in clipped.items()]
 
     @staticmethod
-    def _words(document, entry):
+    def _words(*texts):
+        """The distinct words of ``texts`` the vocabulary keeps: word -> (folded, stem)."""
         found = {}
-        for raw in text.tokens(f"{entry.title} {entry.summary} {entry.body}"):
+        for raw in text.tokens(" ".join(texts)):
             word = raw.lower()
             if word in found or len(word) < 3 or len(word) > MAX_WORD_LENGTH or word.isdigit():
                 continue
             folded = text.fold(word)
             if folded in text.STOP_WORDS or len(folded) > MAX_WORD_LENGTH:
                 continue
-            found[word] = SearchWord(
-                document=document, word=word, folded=folded, stem=text.stem(folded)
-            )
-        return found.values()
+            found[word] = (folded, text.stem(folded))
+        return found
 
     # -- Searching ---------------------------------------------------------------------------
 
@@ -353,11 +408,12 @@ class DatabaseBackend(SearchBackend):
         candidates = (
             SearchWord.objects.annotate(length=Length("folded"))
             .filter(nearby)
-            .values("folded")
-            .annotate(uses=Count("pk"), word=Max("word"))
-            .order_by("-uses", "folded")[:2000]
+            .order_by("-documents", "word")
+            .values_list("folded", "word")[:2000]
         )
-        spelled = {row["folded"]: row["word"] for row in candidates}
+        spelled = {}
+        for folded_word, word in candidates:
+            spelled.setdefault(folded_word, word)  # the commonest spelling
         corrections = {}
         for word in unknown:
             close = difflib.get_close_matches(folded[word], list(spelled), n=1, cutoff=0.75)

@@ -227,3 +227,25 @@ def test_a_query_of_stop_words_finds_nothing_without_error(backend):
     backend.rebuild(corpus())
     response = backend.search(parse_query("le la les d'une"), VISITOR)
     assert response.results == [] and response.total == 0
+
+
+def test_a_word_stays_while_a_public_entry_holds_it(backend):
+    backend.rebuild(
+        [
+            entry("page:1", "Mutualisation des achats"),
+            entry("page:2", "Mutualisation", summary="Mutualisation encore."),
+            entry("page:2", "Mutualisation répétée"),  # the last of a repeated key wins
+            entry("page:3", "Mutualisation", members_only=True),
+        ]
+    )
+    assert SearchWord.objects.get(word="mutualisation").documents == 2
+    assert not SearchWord.objects.filter(word="encore").exists()
+    backend.update(2, [entry("page:2", "Autre chose")])
+    assert SearchWord.objects.get(word="mutualisation").documents == 1
+    backend.update(1, [entry("page:1", "Mutualisation des achats", public=False)])
+    assert not SearchWord.objects.filter(word="mutualisation").exists()
+    backend.update(1, [entry("page:1", "Mutualisation des achats")])
+    backend.update(1, [entry("page:1", "Mutualisation des achats")])
+    assert SearchWord.objects.get(word="mutualisation").documents == 1
+    backend.remove([1, 2, 3])
+    assert not SearchWord.objects.exists()
