@@ -111,7 +111,9 @@ class Highlighter:
 
     def __init__(self, query_words, phrases=()):
         self.stems = {s for stems in query_stems(query_words) for s in stems}
-        self.phrase_words = {w for phrase in phrases for word in phrase for w in words(word)}
+        self.phrase_words = {
+            w for phrase in phrases for word in phrase for w in words(word) if w not in STOP_WORDS
+        }
 
     def is_hit(self, word):
         return fold(word) in self.phrase_words or not self.stems.isdisjoint(word_stems(word))

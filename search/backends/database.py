@@ -272,7 +272,11 @@ class DatabaseBackend(SearchBackend):
         ).order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
         total = found.count()
         start = (query.page - 1) * query.per_page
-        page = list(found[start : start + query.per_page]) if start < total else []
+        page = []
+        if start < total:
+            # The token columns are long and the page needs none of them.
+            unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
+            page = list(found.defer(*unused)[start : start + query.per_page])
         results = self._results(page, query)
         suggestion = ""
         if total < FEW_RESULTS:

@@ -111,6 +111,13 @@ def test_the_snippet_prefers_the_text_with_hits():
     )
 
 
+def test_the_snippet_marks_no_stop_word_of_a_phrase():
+    highlighter = text.Highlighter(("clause", "d", "insertion"), (("clause", "d", "insertion"),))
+    assert highlighter.snippet("", "La clause d'insertion d'Arcachon.") == (
+        "La <mark>clause</mark> d&#x27;<mark>insertion</mark> d&#x27;Arcachon."
+    )
+
+
 def test_the_snippet_marks_the_words_of_a_phrase():
     highlighter = text.Highlighter(("économie", "circulaire"), (("économie", "circulaire"),))
     assert highlighter.snippet("", "L'Économie circulaire.") == (
