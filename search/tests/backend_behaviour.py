@@ -391,7 +391,8 @@ class BackendBehaviour:
         self.index(backend, corpus())
         assert self.search(backend, "fruglité").suggestion == ""
         backend.update(11, [entry("page:11", "Frugalité", kind="post")])
-        assert self.search(backend, "fruglité").suggestion == "frugalité"
+        # A backend may suggest the word as written or folded.
+        assert self.search(backend, "fruglité").suggestion in ("frugalité", "frugalite")
         backend.update(11, [entry("page:11", "Frugalité", kind="post", public=False)])
         assert self.search(backend, "fruglité").suggestion == ""
         backend.update(11, [entry("page:11", "Frugalité", kind="post")])
