@@ -1,0 +1,428 @@
+"""The database search backend: the same SQL on SQLite and PostgreSQL.
+
+Each entry is stored with the folded French stems of its title, summary and body
+(``search.text``); a query word matches an entry when its stem is among them. The score weighs
+a match in the title 3, in the summary 2, in the body 1. Entries matching every query word come
+first, then those matching most of them (a missing word never empties the answer), legal and
+technical pages after content matching as many words, then by score and date. A search costs a
+fixed number of queries whatever the number of matches: the page of results, their total, every
+facet's counts (one aggregation), the themes of the page's results and, when little matches,
+two for the suggestion.
+"""
+
+import difflib
+from collections import Counter
+from itertools import islice
+
+from django.db import DatabaseError, transaction
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Length
+
+from search import text
+from search.backends import SearchBackend
+from search.models import SearchDocument, SearchFacetValue, SearchWord
+from search.results import (
+    FACETS,
+    KINDS,
+    Facet,
+    FacetValue,
+    Result,
+    SearchResponse,
+    SearchUnavailable,
+)
+
+BATCH_SIZE = 200
+WEIGHTS = (("title_terms", 3.0), ("summary_terms", 2.0), ("body_terms", 1.0))
+PHRASE_WEIGHT = 2.0
+FEW_RESULTS = 3  # below this many results, the answer suggests a corrected query
+MAX_WORD_LENGTH = 60
+
+
+def batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class DatabaseBackend(SearchBackend):
+    # -- Indexing ----------------------------------------------------------------------------
+
+    def update(self, page_id, entries):
+        entries = list(entries)
+        with transaction.atomic():
+            removed = self._delete(
+                Q(page_id=page_id) | Q(key__in=[entry.key for entry in entries])
+                if entries
+                else Q(page_id=page_id)
+            )
+            added, spellings = self._insert(entries)
+            added.subtract(removed)
+            self._count_words(added, spellings)
+
+    def remove(self, page_ids):
+        with transaction.atomic():
+            removed = Counter()
+            for batch in batched(page_ids, 500):
+                removed.update(self._delete(Q(page_id__in=batch)))
+            removed = Counter({word: -n for word, n in removed.items()})
+            self._count_words(removed, {})
+
+    def rebuild(self, entries, total=None, progress=None):
+        # One transaction: readers see the old index until the new one is complete
+        # (PostgreSQL's MVCC; SQLite lets nobody write meanwhile).
+        with transaction.atomic():
+            SearchWord.objects.all().delete()
+            SearchFacetValue.objects.all().delete()
+            SearchDocument.objects.all().delete()
+            seen, done = set(), 0
+            vocabulary, spellings = Counter(), {}
+            for batch in batched(entries, BATCH_SIZE):
+                # A key given twice: the last entry wins, as with update().
+                fresh = list({entry.key: entry for entry in batch}.values())
+                repeated = [entry.key for entry in fresh if entry.key in seen]
+                if repeated:
+                    vocabulary.subtract(self._delete(Q(key__in=repeated)))
+                added, batch_spellings = self._insert(fresh)
+                vocabulary.update(added)
+                spellings.update(batch_spellings)
+                seen.update(entry.key for entry in fresh)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            SearchWord.objects.bulk_create(
+                (
+                    SearchWord(
+                        word=word,
+                        folded=spellings[word][0],
+                        stem=spellings[word][1],
+                        documents=count,
+                    )
+                    for word, count in vocabulary.items()
+                    if count > 0
+                ),
+                batch_size=1000,
+            )
+
+    def _delete(self, documents):
+        """Delete ``documents`` (a Q) with their facet values; the ``Counter`` of the words the
+        public ones held."""
+        removed = Counter()
+        public = SearchDocument.objects.filter(documents, public=True, members_only=False)
+        for title, summary, body in public.values_list("title", "summary", "body"):
+            removed.update(self._words(title, summary, body).keys())
+        SearchFacetValue.objects.filter(
+            document__in=SearchDocument.objects.filter(documents).values("pk")
+        ).delete()
+        SearchDocument.objects.filter(documents).delete()
+        return removed
+
+    def _insert(self, entries):
+        """Store ``entries``; the ``Counter`` of the words of the public ones and their
+        spellings (word -> (folded, stem))."""
+        documents = SearchDocument.objects.bulk_create(
+            [self._document(entry) for entry in entries], batch_size=BATCH_SIZE
+        )
+        facet_values, added, spellings = [], Counter(), {}
+        for entry, document in zip(entries, documents, strict=True):
+            for facet, value, label in self._facet_values(entry):
+                facet_values.append(
+                    SearchFacetValue(document=document, facet=facet, value=value, label=label)
+                )
+            if entry.public and not entry.members_only:
+                words = self._words(entry.title, entry.summary, entry.body)
+                added.update(words.keys())
+                spellings.update(words)
+        SearchFacetValue.objects.bulk_create(facet_values, batch_size=500)
+        return added, spellings
+
+    @staticmethod
+    def _count_words(delta, spellings):
+        """Add ``delta`` (word -> change in the number of public entries) to the vocabulary;
+        a word no public entry holds any longer goes. A few queries per distinct change."""
+        SearchWord.objects.bulk_create(
+            (
+                SearchWord(word=word, folded=spellings[word][0], stem=spellings[word][1])
+                for word, change in delta.items()
+                if change > 0
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        by_change = {}
+        for word, change in delta.items():
+            if change:
+                by_change.setdefault(change, []).append(word)
+        for change, words in by_change.items():
+            for batch in batched(words, 500):
+                SearchWord.objects.filter(word__in=batch).update(documents=F("documents") + change)
+                if change < 0:
+                    SearchWord.objects.filter(word__in=batch, documents__lte=0).delete()
+
+    @staticmethod
+    def _document(entry):
+        structure = entry.structure
+        return SearchDocument(
+            key=entry.key[:255],
+            page_id=entry.page_id,
+            path=entry.path,
+            kind=entry.kind,
+            title=entry.title,
+            url=entry.url[:500],
+            summary=entry.summary or "",
+            body=entry.body or "",
+            date=entry.date,
+            structure_value=structure.value[:100] if structure else "",
+            structure_label=structure.label[:255] if structure else "",
+            members_only=entry.members_only,
+            demoted=entry.demoted,
+            public=entry.public,
+            title_terms=text.term_string(entry.title),
+            summary_terms=text.term_string(entry.summary),
+            # The structure's name is searched too: "Grand Dax diagnostic" finds the section.
+            body_terms=text.term_string(entry.body, structure.label if structure else ""),
+            phrase_text=text.phrase_string(entry.title, entry.summary, entry.body),
+        )
+
+    @staticmethod
+    def _facet_values(entry):
+        """``(facet, value, label)`` of an entry, kind, year and structure included, once each."""
+        found = {("kind", entry.kind): entry.kind}
+        if entry.date:
+            found["year", str(entry.date.year)] = str(entry.date.year)
+        if entry.structure:
+            found["structure", entry.structure.value] = entry.structure.label
+        for facet, tags in (entry.facets or {}).items():
+            for tag in tags:
+                found.setdefault((facet, str(tag.value)), tag.label)
+        clipped = {}
+        for (facet, value), label in found.items():
+            if value:
+                clipped.setdefault((facet[:30], value[:100]), str(label)[:255])
+        return [(facet, value, label) for (facet, value), label in clipped.items()]
+
+    @staticmethod
+    def _words(*texts):
+        """The distinct words of ``texts`` the vocabulary keeps: word -> (folded, stem)."""
+        found = {}
+        for raw in text.tokens(" ".join(texts)):
+            word = raw.lower()
+            if word in found or len(word) < 3 or len(word) > MAX_WORD_LENGTH or word.isdigit():
+                continue
+            folded = text.fold(word)
+            if folded in text.STOP_WORDS or len(folded) > MAX_WORD_LENGTH:
+                continue
+            found[word] = (folded, text.stem(folded))
+        return found
+
+    # -- Searching ---------------------------------------------------------------------------
+
+    def search(self, query, audience):
+        try:
+            return self._search(query, audience)
+        except DatabaseError as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def _search(self, query, audience):
+        readable = SearchDocument.objects.all()
+        if audience.excluded_paths:
+            hidden = Q()
+            for path in audience.excluded_paths:
+                hidden |= Q(path__startswith=path)
+            readable = readable.exclude(hidden)
+        if not audience.sees_members_only:
+            readable = readable.exclude(members_only=True)
+
+        units = self._match_units(query)
+        if query.is_empty:
+            matching = readable
+        elif units:
+            any_unit = Q()
+            for condition, _score in units:
+                any_unit |= condition
+            matching = readable.filter(any_unit)
+        else:  # nothing but stop words
+            matching = readable.none()
+
+        facets = self._facets(matching, query.filters)
+        if query.is_empty:
+            return SearchResponse(query=query, results=[], total=0, facets=facets)
+
+        found = matching
+        for name, values in query.filters.items():
+            found = found.filter(pk__in=self._having(name, values))
+        found = found.annotate(
+            matched=ExpressionWrapper(
+                sum((Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units), Value(0)),
+                output_field=IntegerField(),
+            ),
+            score=ExpressionWrapper(
+                sum((score for _c, score in units), Value(0.0)), output_field=FloatField()
+            ),
+        ).order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
+        total = found.count()
+        start = (query.page - 1) * query.per_page
+        page = []
+        if start < total:
+            # The token columns are long and the page needs none of them.
+            unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
+            page = list(found.defer(*unused)[start : start + query.per_page])
+        results = self._results(page, query)
+        suggestion = ""
+        if total < FEW_RESULTS:
+            suggestion = self._suggestion(query)
+        return SearchResponse(
+            query=query, results=results, total=total, facets=facets, suggestion=suggestion
+        )
+
+    @staticmethod
+    def _match_units(query):
+        """``(condition, score expression)`` for each word and each phrase of the query."""
+        units = []
+        for stems in text.query_stems(query.terms):
+            conditions = []
+            for column, weight in WEIGHTS:
+                condition = Q()
+                for stem in stems:
+                    condition |= Q(**{f"{column}__contains": f" {stem} "})
+                conditions.append((condition, weight))
+            any_field = Q()
+            for condition, _weight in conditions:
+                any_field |= condition
+            score = sum(
+                (
+                    Case(When(c, then=Value(w)), default=Value(0.0), output_field=FloatField())
+                    for c, w in conditions
+                ),
+                Value(0.0),
+            )
+            units.append((any_field, score))
+        for phrase in query.phrases:
+            folded = text.query_phrase(phrase)
+            if folded.strip():
+                condition = Q(phrase_text__contains=folded)
+                score = Case(
+                    When(condition, then=Value(PHRASE_WEIGHT)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                units.append((condition, score))
+        return units
+
+    @staticmethod
+    def _having(name, values):
+        """The ids of the documents having one of ``values`` for facet ``name`` (a subquery)."""
+        return SearchFacetValue.objects.filter(facet=name, value__in=values).values("document_id")
+
+    def _facets(self, matching, filters):
+        """Every facet's values with their counts, in one query. As usual in faceted search, a
+        facet's counts apply the filters of the *other* facets, so that the values a reader may
+        add to a selection (OR within a facet) keep their counts."""
+        rows = SearchFacetValue.objects.filter(document__in=matching.values("pk"), facet__in=FACETS)
+        count = Count("pk")
+        if filters:
+            counted = Q()
+            for name in FACETS:
+                condition = Q(facet=name)
+                for other, values in filters.items():
+                    if other != name:
+                        condition &= Q(document__in=self._having(other, values))
+                counted |= condition
+            count = Count("pk", filter=counted)
+        counts = rows.values("facet", "value").annotate(count=count, label=Max("label"))
+        by_facet = {name: {} for name in FACETS}
+        for row in counts:
+            if row["count"] or row["value"] in filters.get(row["facet"], ()):
+                by_facet[row["facet"]][row["value"]] = FacetValue(
+                    value=row["value"], label=row["label"], count=row["count"]
+                )
+        facets = []
+        for name, values in by_facet.items():
+            selected = filters.get(name, ())
+            for value in selected:
+                values.setdefault(value, FacetValue(value=value, label=value, count=0))
+                values[value].selected = True
+            if name == "kind":
+                for value in values.values():
+                    value.label = str(KINDS.get(value.value, value.label))
+            if name == "year":
+                ordered = sorted(values.values(), key=lambda v: v.value, reverse=True)
+            else:
+                ordered = sorted(values.values(), key=lambda v: (-v.count, str(v.label).lower()))
+            if ordered:
+                facets.append(Facet(name=name, values=ordered))
+        return facets
+
+    @staticmethod
+    def _results(documents, query):
+        themes = {}
+        if documents:
+            rows = SearchFacetValue.objects.filter(
+                document__in=[d.pk for d in documents], facet="theme"
+            ).order_by("label")
+            for document_id, label in rows.values_list("document_id", "label"):
+                themes.setdefault(document_id, []).append(label)
+        highlighter = text.Highlighter(query.terms, query.phrases)
+        return [
+            Result(
+                kind=document.kind,
+                title=document.title,
+                url=document.url,
+                date=document.date,
+                structure=document.structure_label,
+                themes=themes.get(document.pk, []),
+                snippet=highlighter.snippet(document.summary, document.body),
+                score=float(document.score),
+            )
+            for document in documents
+        ]
+
+    @staticmethod
+    def _suggestion(query):
+        """The query with each word absent from the public vocabulary replaced by the closest
+        word present, or "" when nothing is to correct. Two queries."""
+        words = list(dict.fromkeys(w for w in query.words if len(w) >= 3 and not w.isdigit()))
+        folded = {word: text.fold(word) for word in words}
+        words = [w for w in words if folded[w] not in text.STOP_WORDS]
+        if not words:
+            return ""
+        stems = {word: text.stem(folded[word]) for word in words}
+        known = set(
+            SearchWord.objects.filter(stem__in=set(stems.values()))
+            .values_list("stem", flat=True)
+            .distinct()
+        )
+        unknown = [word for word in words if stems[word] not in known]
+        if not unknown:
+            return ""
+        nearby = Q()
+        for word in unknown:
+            size = len(folded[word])
+            nearby |= Q(folded__startswith=folded[word][0], length__range=(size - 2, size + 2))
+        candidates = (
+            SearchWord.objects.annotate(length=Length("folded"))
+            .filter(nearby)
+            .order_by("-documents", "word")
+            .values_list("folded", "word")[:2000]
+        )
+        spelled = {}
+        for folded_word, word in candidates:
+            spelled.setdefault(folded_word, word)  # the commonest spelling
+        corrections = {}
+        for word in unknown:
+            close = difflib.get_close_matches(folded[word], list(spelled), n=1, cutoff=0.75)
+            if close:
+                corrections[word] = spelled[close[0]]
+        if not corrections:
+            return ""
+        return text.WORD.sub(lambda m: corrections.get(m.group().lower(), m.group()), query.text)

@@ -1,0 +1,258 @@
+"""The database backend: the shared behaviour, plus what only the database does (its text
+processing, its query counts, its vocabulary, its transactions)."""
+
+import datetime
+
+import pytest
+from django.utils.safestring import SafeString
+
+from core.searchable import FacetTag
+from search import text
+from search.backends import get_backend
+from search.backends.database import DatabaseBackend
+from search.models import SearchDocument, SearchFacetValue, SearchWord
+from search.results import parse_query
+from search.tests.backend_behaviour import (
+    MEMBER,
+    VISITOR,
+    BackendBehaviour,
+    corpus,
+    entry,
+    titles,
+)
+
+
+@pytest.mark.django_db
+class TestDatabaseBackend(BackendBehaviour):
+    @pytest.fixture
+    def backend(self):
+        return DatabaseBackend({})
+
+
+@pytest.fixture
+def backend(db):
+    return DatabaseBackend({})
+
+
+def test_the_database_backend_is_the_default(settings):
+    settings.RAA_SEARCH = {}
+    assert isinstance(get_backend(), DatabaseBackend)
+
+
+# -- Text processing ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("achat", "achats"),
+        ("clause", "clauses"),
+        ("elu", "élu"),
+        ("élu", "élus"),
+        ("élue", "ELUES"),
+        ("économie", "economie"),
+        ("œuvre", "oeuvres"),
+        ("marché", "marches"),
+        ("sociale", "sociaux"),
+        ("économie", "économique"),
+        ("durable", "durabilité"),
+    ],
+)
+def test_french_forms_share_a_stem(one, other):
+    assert set(text.stems(one)) & set(text.stems(other))
+
+
+def test_the_stemmer_goes_beyond_plurals(backend):
+    backend.rebuild(corpus())
+    assert titles(backend.search(parse_query("sociaux"), VISITOR)) == [
+        "Clauses sociales en restauration collective"
+    ]
+    assert backend.search(parse_query("durabilité"), VISITOR).total == 1
+
+
+def test_folding_lowercases_and_drops_accents_and_ligatures():
+    assert text.fold("Économie ŒUVRE à Noël") == "economie oeuvre a noel"
+
+
+def test_stop_words_and_elided_articles_are_not_indexed():
+    assert text.stems("L'achat et les clauses d'une commune") == ["achat", "clau", "commun"]
+
+
+def test_term_strings_hold_whole_stems_between_spaces():
+    assert text.term_string("Achats durables", "achat") == " achat durabl "
+    assert text.term_string("") == ""
+
+
+def test_the_phrase_text_keeps_fields_apart():
+    assert text.phrase_string("Le titre", "Résumé.") == " le titre | resume "
+
+
+def test_the_snippet_is_the_passage_with_most_query_words():
+    body = " ".join(["remplissage"] * 100 + ["clause", "sociale", "et", "clauses"] + ["fin"] * 50)
+    snippet = text.Highlighter(["clause"]).snippet("", body)
+    assert isinstance(snippet, SafeString)
+    assert snippet.count("<mark>") == 2
+    assert "<mark>clause</mark> sociale et <mark>clauses</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "").split()) <= 32
+
+
+def test_the_snippet_falls_back_to_the_summary_then_the_body():
+    highlighter = text.Highlighter(["absent"])
+    assert highlighter.snippet("Le résumé.", "Le corps.") == "Le résumé."
+    assert highlighter.snippet("", "Le corps & <b>.") == "Le corps &amp; &lt;b&gt;."
+    assert highlighter.snippet("", "") == ""
+
+
+def test_the_snippet_prefers_the_text_with_hits():
+    highlighter = text.Highlighter(["budget"])
+    assert highlighter.snippet("Sans rapport.", "Le budget voté.") == (
+        "Le <mark>budget</mark> voté."
+    )
+
+
+def test_the_snippet_marks_no_stop_word_of_a_phrase():
+    highlighter = text.Highlighter(("clause", "d", "insertion"), (("clause", "d", "insertion"),))
+    assert highlighter.snippet("", "La clause d'insertion d'Arcachon.") == (
+        "La <mark>clause</mark> d&#x27;<mark>insertion</mark> d&#x27;Arcachon."
+    )
+
+
+def test_the_snippet_marks_the_words_of_a_phrase():
+    highlighter = text.Highlighter(("économie", "circulaire"), (("économie", "circulaire"),))
+    assert highlighter.snippet("", "L'Économie circulaire.") == (
+        "L&#x27;<mark>Économie</mark> <mark>circulaire</mark>."
+    )
+
+
+# -- Database specifics ---------------------------------------------------------------------
+
+
+def test_a_search_makes_a_bounded_number_of_queries(backend, django_assert_max_num_queries):
+    backend.rebuild(corpus())
+    query = parse_query("achats durables", {"kind": ["post", "section"], "theme": ["x"]})
+    with django_assert_max_num_queries(4):
+        few = backend.search(query, MEMBER)
+    backend.update(
+        99,
+        [
+            entry(f"page:99:{n}", f"Achats durables {n}", body="achats", facets={})
+            for n in range(60)
+        ],
+    )
+    for raw in ("achats durables", "achats inconnuzz", "", "restauartion"):
+        with django_assert_max_num_queries(6):
+            many = backend.search(parse_query(raw, {"kind": ["page"]}), MEMBER)
+    many = backend.search(parse_query("achats durables"), MEMBER)
+    assert many.total > few.total and len(many.results) == 10
+
+
+def test_rebuild_is_all_or_nothing(backend):
+    backend.rebuild(corpus())
+
+    def failing():
+        yield entry("page:40", "Nouveau")
+        raise RuntimeError("source gone")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(failing())
+    assert titles(backend.search(parse_query("diagnostic"), VISITOR))[0] == "Diagnostic"
+    assert backend.search(parse_query("nouveau"), VISITOR).total == 0
+
+
+def test_rebuild_reports_progress_in_batches_and_keeps_the_last_of_a_repeated_key(backend):
+    calls = []
+    entries = [entry(f"page:{n}", f"Fiche {n}") for n in range(450)]
+    entries.append(entry("page:3", "Fiche remplacée"))
+    backend.rebuild(entries, total=451, progress=lambda done, total: calls.append(done))
+    assert calls == [200, 400, 451]
+    assert SearchDocument.objects.count() == 450
+    assert SearchDocument.objects.get(key="page:3").title == "Fiche remplacée"
+
+
+def test_kind_year_and_structure_are_stored_as_facet_values(backend):
+    backend.update(
+        10,
+        [
+            entry(
+                "page:10",
+                "Titre",
+                kind="lesson",
+                date=datetime.date(2024, 2, 1),
+                structure=corpus()[0].structure,
+            )
+        ],
+    )
+    assert set(SearchFacetValue.objects.values_list("facet", "value")) == {
+        ("kind", "lesson"),
+        ("year", "2024"),
+        ("structure", "grand-dax"),
+    }
+
+
+def test_the_vocabulary_holds_the_words_of_public_entries_only(backend):
+    backend.rebuild(corpus())
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"restauration", "économie", "élus"} <= words
+    assert not {"zorglubien", "bidulmachin", "emballages", "entretien"} & words
+    assert not {"les", "des", "une"} & words  # stop words
+    backend.update(15, [entry("page:15", "Rencontre", kind="event", public=False)])
+    assert not SearchWord.objects.filter(word="rencontre").exists()
+    backend.remove([10, 11, 12, 13, 14, 15, 16, 17])
+    assert not SearchWord.objects.exists() and not SearchFacetValue.objects.exists()
+
+
+def test_a_database_error_says_search_is_unavailable(backend, monkeypatch):
+    from django.db import OperationalError
+
+    from search.results import SearchUnavailable
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table")
+
+    monkeypatch.setattr(DatabaseBackend, "_search", broken)
+    with pytest.raises(SearchUnavailable):
+        backend.search(parse_query("achats"), VISITOR)
+
+
+def test_overlong_values_are_clipped_without_clashing(backend):
+    long_tag = FacetTag("x" * 150, "Long")
+    backend.update(
+        50,
+        [
+            entry(
+                "page:50",
+                "Valeurs longues",
+                facets={"theme": [long_tag, FacetTag("x" * 150 + "y", "Longue")]},
+            )
+        ],
+    )
+    assert SearchFacetValue.objects.filter(facet="theme").count() == 1
+
+
+def test_a_query_of_stop_words_finds_nothing_without_error(backend):
+    backend.rebuild(corpus())
+    response = backend.search(parse_query("le la les d'une"), VISITOR)
+    assert response.results == [] and response.total == 0
+
+
+def test_a_word_stays_while_a_public_entry_holds_it(backend):
+    backend.rebuild(
+        [
+            entry("page:1", "Mutualisation des achats"),
+            entry("page:2", "Mutualisation", summary="Mutualisation encore."),
+            entry("page:2", "Mutualisation répétée"),  # the last of a repeated key wins
+            entry("page:3", "Mutualisation", members_only=True),
+        ]
+    )
+    assert SearchWord.objects.get(word="mutualisation").documents == 2
+    assert not SearchWord.objects.filter(word="encore").exists()
+    backend.update(2, [entry("page:2", "Autre chose")])
+    assert SearchWord.objects.get(word="mutualisation").documents == 1
+    backend.update(1, [entry("page:1", "Mutualisation des achats", public=False)])
+    assert not SearchWord.objects.filter(word="mutualisation").exists()
+    backend.update(1, [entry("page:1", "Mutualisation des achats")])
+    backend.update(1, [entry("page:1", "Mutualisation des achats")])
+    assert SearchWord.objects.get(word="mutualisation").documents == 1
+    backend.remove([1, 2, 3])
+    assert not SearchWord.objects.exists()
