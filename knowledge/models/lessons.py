@@ -27,6 +27,7 @@ from knowledge.lesson_vocabularies import (
     LessonKind,
     SustainabilityDimension,
 )
+from knowledge.searchable import lesson_entries
 from knowledge.vocabularies import Sector, StructureSection, StructureType, Theme
 
 from .sections import Action, DiagnosticItem
@@ -70,6 +71,17 @@ class LessonPageQuerySet(PageQuerySet):
             "buying_steps",
             "structure_types",
             "structures",
+        )
+
+    def for_search(self):
+        """What ``search_entries`` reads, in a fixed number of queries for any number."""
+        return self.with_facets().prefetch_related(
+            models.Prefetch(
+                "structures",
+                queryset=apps.get_model("knowledge.StructurePage").objects.select_related(
+                    "departement"
+                ),
+            )
         )
 
     def for_listing(self):
@@ -226,6 +238,10 @@ class LessonPage(Page):
 
     def body_text(self):
         return plain_text(self.body_html)
+
+    def search_entries(self):
+        """The site search's entry, with every facet of the listing."""
+        return lesson_entries(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
