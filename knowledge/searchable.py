@@ -5,6 +5,9 @@ Also the small helpers the blog and the site pages use for their own entries: a 
 facet values from vocabulary terms and structures, a date in the site's time zone.
 """
 
+import contextlib
+import contextvars
+
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.rich_text import get_text_for_indexing
@@ -17,6 +20,33 @@ from core.visibility import collection_restrictions, page_restrictions
 from knowledge.vocabularies import StructureSection
 
 MAX_FILES_CHARS = 100_000  # the words of a resource's files, all files together
+
+_shared = contextvars.ContextVar("raa_search_restrictions", default=None)
+
+
+@contextlib.contextmanager
+def restrictions_read_once():
+    """Inside the block, the view restrictions (and the members' groups) are read once, not
+    once per resource: the indexer reads a batch of pages in a fixed number of queries."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _read(name, loader):
+    shared = _shared.get()
+    if shared is None:
+        return loader()
+    if name not in shared:
+        shared[name] = loader()
+    return shared[name]
+
+
+def _member_group_ids():
+    names = (MEMBERS_GROUP, COORDINATORS_GROUP)
+    return frozenset(Group.objects.filter(name__in=names).values_list("pk", flat=True))
 
 
 def page_url(page):
@@ -224,21 +254,22 @@ def readable_with_page(page, rows):
     """The rows whose document every reader of the page may open: a file kept in a stricter
     collection than its resource lends no words to the resource's entry."""
     covering_collections = [
-        (row, [r for r in collection_restrictions() if r.covers(row.document.collection.path)])
+        (
+            row,
+            [
+                r
+                for r in _read("collections", collection_restrictions)
+                if r.covers(row.document.collection.path)
+            ],
+        )
         for row in rows
     ]
     if not any(restrictions for _row, restrictions in covering_collections):
         return rows
-    on_page = [r for r in page_restrictions() if r.covers(page.path)]
-    cache = {}
+    on_page = [r for r in _read("pages", page_restrictions) if r.covers(page.path)]
 
     def member_group_ids():
-        if "ids" not in cache:
-            names = (MEMBERS_GROUP, COORDINATORS_GROUP)
-            cache["ids"] = frozenset(
-                Group.objects.filter(name__in=names).values_list("pk", flat=True)
-            )
-        return cache["ids"]
+        return _read("member_groups", _member_group_ids)
 
     return [
         row

@@ -22,7 +22,7 @@ from wagtail.search import index
 from core.searchable import IndexEntry
 from core.visibility import Reader, page_restrictions
 from knowledge.models import StructurePage
-from knowledge.searchable import join, page_url, rich_text
+from knowledge.searchable import join, page_url, restrictions_read_once, rich_text
 
 from .backends import get_backend
 
@@ -131,12 +131,16 @@ def _batches(iterable, size):
 
 
 def entries_of_pages(pages, restrictions):
-    for page in pages:
-        try:
-            yield from entries_for(page, restrictions)
-        except Exception:  # noqa: BLE001
-            # One broken page must not stop a rebuild: it is logged and left out.
-            logger.exception("Could not index page %s.", page.pk)
+    """The entries of a batch of pages, as a list; a page that fails is logged and left out
+    (one broken page must not stop a rebuild)."""
+    entries = []
+    with restrictions_read_once():
+        for page in pages:
+            try:
+                entries += entries_for(page, restrictions)
+            except Exception:  # noqa: BLE001
+                logger.exception("Could not index page %s.", page.pk)
+    return entries
 
 
 def all_entries(batch_size=BATCH_SIZE):
@@ -174,8 +178,9 @@ def reindex_pages(page_ids, backend=None):
         gone = [pk for pk in batch if pk not in found]
         if gone:
             backend.remove(gone)
-        for page in pages:
-            entries = entries_for(page, restrictions)
+        with restrictions_read_once():
+            batch_entries = [(page, entries_for(page, restrictions)) for page in pages]
+        for page, entries in batch_entries:
             backend.update(page.pk, entries)
             written += len(entries)
     return written
@@ -192,6 +197,16 @@ def reindex_subtree(page, backend=None):
 
 
 def rebuild(progress=None, backend=None):
-    """Index the whole site from scratch through the configured backend."""
+    """Index the whole site from scratch through the configured backend; returns the number
+    of entries written."""
     backend = backend or get_backend()
-    return backend.rebuild(all_entries(), estimated_total(), progress)
+    written = 0
+
+    def counted():
+        nonlocal written
+        for entry in all_entries():
+            written += 1
+            yield entry
+
+    backend.rebuild(counted(), estimated_total(), progress)
+    return written

@@ -75,13 +75,14 @@ class LessonPageQuerySet(PageQuerySet):
 
     def for_search(self):
         """What ``search_entries`` reads, in a fixed number of queries for any number."""
-        return self.with_facets().prefetch_related(
-            models.Prefetch(
-                "structures",
-                queryset=apps.get_model("knowledge.StructurePage").objects.select_related(
-                    "departement"
-                ),
-            )
+        structures = apps.get_model("knowledge.StructurePage").objects.select_related("departement")
+        return self.select_related("kind").prefetch_related(
+            "themes",
+            "sectors",
+            "dimensions",
+            "legal_levers",
+            "buying_steps",
+            models.Prefetch("structures", queryset=structures),
         )
 
     def for_listing(self):

@@ -442,6 +442,12 @@ def build_site(home_page, count):
         parent=home_page
     )
     agenda = Page.objects.filter(slug="agenda").first() or EventIndexPageFactory(parent=home_page)
+    lesson_index = LessonIndexPage.objects.first() or home_page.add_child(
+        instance=LessonIndexPage(title="Enseignements", slug="enseignements")
+    )
+    library = ResourceIndexPage.objects.first() or home_page.add_child(
+        instance=ResourceIndexPage(title="Ressources", slug="ressources")
+    )
     for _ in range(count):
         structure = StructurePageFactory(parent=directory)
         item = DiagnosticItemFactory(page=structure)
@@ -453,6 +459,26 @@ def build_site(home_page, count):
         BlogPostPageFactory(parent=blog, structure=structure, tags=["a", "b"])
         EventPageFactory(parent=agenda.specific, structures=[structure])
         StandardPageFactory(parent=home_page)
+        lesson = LessonPage(
+            title="Enseignement",
+            slug=f"enseignement-{structure.pk}",
+            summary="Résumé.",
+            kind=LessonKind.objects.first(),
+        )
+        lesson_index.add_child(instance=lesson)
+        lesson.themes.set(Theme.objects.all()[:2])
+        lesson.structures.set([structure])
+        lesson.save_revision().publish()
+        doc = document(f"fiche-{structure.pk}.odt", odt_bytes(["Contenu de la fiche"]))
+        resource = make_resource(
+            library,
+            f"fiche-{structure.pk}",
+            files=[("Fiche", doc, datetime.date(2024, 1, 1))],
+            audience=ResourceAudience.MEMBERS,  # files in a restricted collection
+        )
+        resource.structures.set([structure])
+        resource.themes.set(Theme.objects.all()[:2])
+        resource.save_revision().publish()
 
 
 def BlogIndexPage_(home_page):  # noqa: N802
@@ -469,13 +495,15 @@ def test_all_entries_reads_a_batch_in_a_fixed_number_of_queries(home_page):
     build_site(home_page, 3)
     count_queries(batch_size=500)  # content types and the site's root paths get cached
     small, entries = count_queries(batch_size=500)
-    assert {entry.kind for entry in entries} >= {"post", "structure", "section", "event", "page"}
+    assert {entry.kind for entry in entries} == set(KINDS)
 
     build_site(home_page, 12)
     large, entries = count_queries(batch_size=500)
 
     assert large == small
     assert len({entry.key for entry in entries}) == len(entries)
+    resources = [entry for entry in entries if entry.kind == "resource"]
+    assert len(resources) == 15 and all("Contenu de la fiche" in entry.body for entry in resources)
 
 
 def test_all_entries_goes_through_every_page_in_batches(home_page):

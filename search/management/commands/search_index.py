@@ -48,11 +48,11 @@ class Command(BaseCommand):
         try:
             if rebuild:
                 progress = Progress(self.stderr)
-                result = indexing.rebuild(progress=progress, backend=backend)
+                written = indexing.rebuild(progress=progress, backend=backend)
+                progress(written, written)  # the total was an estimate: end on the count
                 if progress.tty:
                     self.stderr.write("")
-                done = f" ({result} entries)" if isinstance(result, int) else ""
-                self.stdout.write(self.style.SUCCESS(f"Search index rebuilt{done}."))
+                self.stdout.write(self.style.SUCCESS(f"Search index rebuilt ({written} entries)."))
                 return
             page = Page.objects.filter(pk=update).first()
             if page is None:
