@@ -45,6 +45,7 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_directory.py",
     "members/tests/test_invitations.py",
     "members/tests/test_models.py",
+    "search/tests/test_indexing.py",
     "search/tests/test_search.py",
     "website/tests/test_agenda.py",
 }
