@@ -82,8 +82,8 @@ def default_entries(page):
 def entries_for(page, restrictions=None):
     """The index entries of ``page`` (any page object): none unless it is live and under a
     site (the root, unpublished pages and pages moved out of the site have none)."""
-    if page is None or page.depth <= 1 or not page.live:
-        return []
+    if page is None or page.depth <= 1 or not page.live or page.alias_of_id:
+        return []  # an alias repeats its original, which has its own entries
     page = page.specific if type(page) is Page else page
     if not page_url(page):
         return []
@@ -102,7 +102,7 @@ def entries_for(page, restrictions=None):
 
 def indexable_pages():
     """The pages that may have entries: live, below the tree's root."""
-    return Page.objects.live().filter(depth__gt=1)
+    return Page.objects.live().filter(depth__gt=1, alias_of__isnull=True)
 
 
 def load_pages(page_ids):

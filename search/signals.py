@@ -3,7 +3,8 @@
 Publication, unpublication, deletion (a whole subtree too), moves and slug changes (paths and
 URLs change below the page), privacy changes (view restrictions and their groups), and what
 changes an entry without a publication: a document's file replaced, a collection's privacy,
-a structure's rows or a resource's file versions written outside the editor (a restore).
+a vocabulary term renamed, a structure's rows or a resource's file versions written outside the
+editor (a restore).
 
 Page ids are gathered for the transaction and queued once it commits (``sync_pages``,
 ``sync_subtree``): deleting a subtree of a thousand pages queues one task, and a transaction
@@ -21,6 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from knowledge.lesson_vocabularies import LESSON_VOCABULARIES
 from knowledge.models import (
     Action,
     CommitmentRecord,
@@ -29,6 +31,7 @@ from knowledge.models import (
     ResourceFile,
     StructurePage,
 )
+from knowledge.vocabularies import VOCABULARIES
 
 from .tasks import sync_pages, sync_subtree
 
@@ -95,6 +98,30 @@ def referring_page_ids(structure_id):
             model.objects.filter(**{relation.field.name: structure_id}).values_list("pk", flat=True)
         )
     return ids
+
+
+def pages_using_term(term):
+    """Pages whose entries carry this vocabulary term (as a facet or a word): those related
+    to it, those whose rows are (a diagnostic item's theme, an action's sector), and the pages
+    naming a structure related to it (a département's name is on every post about Pessac)."""
+    ids = set()
+    for relation in type(term)._meta.related_objects:
+        model = relation.related_model
+        rows = model.objects.filter(**{relation.field.name: term.pk})
+        if issubclass(model, Page):
+            ids.update(rows.values_list("pk", flat=True))
+        elif any(field.name == "page" for field in model._meta.fields):
+            ids.update(rows.values_list("page_id", flat=True))
+    structures = StructurePage.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    for structure_id in list(structures):
+        ids |= referring_page_ids(structure_id)
+    return ids
+
+
+def on_term_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A theme, a sector, a département... renamed: the labels in the entries follow."""
+    if not (created or raw or is_paused()):
+        queue_pages(pages_using_term(instance))
 
 
 def _is_structure(page):
@@ -214,6 +241,8 @@ def connect():
         sender=CollectionViewRestriction.groups.through,
         dispatch_uid="search-collection-restriction-groups",
     )
+    for model in [*VOCABULARIES, *LESSON_VOCABULARIES]:
+        post_save.connect(on_term_saved, sender=model, dispatch_uid=f"search-term-{model.__name__}")
     post_save.connect(
         on_document_saved, sender=get_document_model(), dispatch_uid="search-document-saved"
     )

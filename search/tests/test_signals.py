@@ -13,7 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from blog.tests.factories import BlogIndexPageFactory, BlogPostPageFactory
 from knowledge.demo_resources import pdf_bytes
-from knowledge.models import ResourceFile, ResourceIndexPage, ResourcePage
+from knowledge.models import ResourceFile, ResourceIndexPage, ResourcePage, Theme
 from knowledge.tests.factories import DiagnosticItemFactory
 from search import signals
 from search.signals import indexing_paused
@@ -201,6 +201,50 @@ def test_publishing_a_structure_updates_the_posts_naming_it(
         pessac.save_revision().publish()
 
     assert recording.by_key()[f"page:{post.pk}"].structure.label == "Ville de Pessac"
+
+
+def test_renaming_a_theme_updates_the_labels_of_its_pages(recording, committed, pessac):
+    item = DiagnosticItemFactory(page=pessac, text="Peu de fournisseurs")
+    item.themes.set(Theme.objects.filter(slug="sourcing"))
+    item.save()
+    with committed():
+        pessac.save_revision().publish()
+    theme = Theme.objects.get(slug="sourcing")
+    theme.name = "Sourcing et connaissance des fournisseurs"
+
+    with committed():
+        theme.save()
+
+    entry = recording.by_key()[f"page:{pessac.pk}:diagnostic"]
+    assert [tag.label for tag in entry.facets["theme"]] == [theme.name]
+
+
+def test_renaming_a_departement_updates_the_posts_about_its_structures(
+    recording, committed, home_page, pessac
+):
+    post = BlogPostPageFactory(parent=BlogIndexPageFactory(parent=home_page), structure=pessac)
+    departement = pessac.departement
+    departement.name = "Gironde (nouveau nom)"
+
+    with committed():
+        departement.save()
+
+    entry = recording.by_key()[f"page:{post.pk}"]
+    assert [tag.label for tag in entry.facets["departement"]] == ["Gironde (nouveau nom) (33)"]
+
+
+def test_an_alias_has_no_entry_of_its_own(recording, committed, home_page):
+    original = StandardPageFactory(parent=home_page, slug="original")
+    elsewhere = StandardPageFactory(parent=home_page, slug="ailleurs")
+
+    with committed():
+        alias = original.create_alias(parent=elsewhere)
+        original.save_revision().publish()  # updates the alias too
+    assert f"page:{original.pk}" in keys() and f"page:{alias.pk}" not in keys()
+
+    call_command("search_index", "--rebuild", stdout=StringIO(), stderr=StringIO())
+
+    assert f"page:{original.pk}" in keys() and f"page:{alias.pk}" not in keys()
 
 
 def test_a_row_saved_outside_a_publication_reindexes_its_page(recording, committed, pessac):
