@@ -78,7 +78,8 @@ def flush():
     """Queue the tasks for what the committed transaction changed (once per transaction:
     later calls find nothing left)."""
     state = _pending()
-    pages, subtrees = sorted(state.pages), sorted(state.subtrees)
+    # A subtree's task indexes its root too.
+    pages, subtrees = sorted(state.pages - state.subtrees), sorted(state.subtrees)
     state.pages, state.subtrees = set(), set()
     for page_id in subtrees:
         sync_subtree.enqueue(page_id=page_id)

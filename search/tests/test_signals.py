@@ -318,3 +318,16 @@ def test_update_command_indexes_one_subtree(recording, home_page):
 def test_update_command_refuses_an_unknown_page(recording, db):
     with pytest.raises(CommandError, match="No page"):
         call_command("search_index", "--update", "999999", stdout=StringIO())
+
+
+def test_a_page_published_with_new_privacy_is_indexed_once(
+    recording, committed, enqueued, home_page
+):
+    page = StandardPageFactory(parent=home_page, live=False)
+
+    with committed():
+        page.save_revision().publish()
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+
+    assert enqueued == [("sync_subtree", {"page_id": page.pk})]
+    assert not recording.by_key()[f"page:{page.pk}"].public
