@@ -47,7 +47,7 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_invitations.py",
     "members/tests/test_models.py",
     "search/tests/test_database_backend.py",
-    "search/tests/test_search.py",
+    "search/tests/test_indexing.py",
     "website/tests/test_agenda.py",
 }
 DB_SENSITIVE_WORDS = ("queries", "query_count", "migration", "constraint", "concurrent")

@@ -24,8 +24,16 @@ from blog.models import BlogIndexPage, BlogPostPage
 from core.access import refuse
 from core.ics import calendar_response
 from core.pages import SectionPage
+from core.searchable import IndexEntry
 from core.visibility import reader_of, visible_to
 from knowledge.models import StructurePage
+from knowledge.searchable import (
+    first_structure,
+    local_date,
+    page_url,
+    rich_text,
+    structure_facets,
+)
 
 from .contact import (
     DEFAULT_THANK_YOU,
@@ -190,6 +198,14 @@ class EventPageQuerySet(PageQuerySet):
         now = now or timezone.now()
         return self.with_finish().filter(finish__lt=now).order_by("-start", "-pk")
 
+    def for_search(self):
+        """What ``search_entries`` reads, in a fixed number of queries for any number."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "structures", queryset=StructurePage.objects.select_related("departement")
+            )
+        )
+
     def for_listing(self, request):
         """Live events ``request``'s reader may see, with the structures they may see.
 
@@ -311,6 +327,25 @@ class EventPage(RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    def search_entries(self):
+        """The site search's entry, dated by the event's start."""
+        structures = list(self.structures.all())
+        return [
+            IndexEntry(
+                key=f"page:{self.pk}",
+                page_id=self.pk,
+                path=self.path,
+                kind="event",
+                title=self.title,
+                url=page_url(self),
+                summary=self.place,
+                body=rich_text(self.description),
+                date=local_date(self.start),
+                structure=first_structure(structures),
+                facets=structure_facets(structures),
+            )
+        ]
+
     @property
     def location(self):
         """Where the event takes place, for a calendar: the place, else the online link."""
@@ -362,6 +397,7 @@ class ContactPage(Page):
     parent_page_types = ["website.HomePage"]
     subpage_types = []
     max_count = 1
+    search_demoted = True  # a technical page: the site search ranks it below content
 
     content_panels = [
         *Page.content_panels,

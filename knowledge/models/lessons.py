@@ -27,6 +27,7 @@ from knowledge.lesson_vocabularies import (
     LessonKind,
     SustainabilityDimension,
 )
+from knowledge.searchable import lesson_entries
 from knowledge.vocabularies import Sector, StructureSection, StructureType, Theme
 
 from .sections import Action, DiagnosticItem
@@ -70,6 +71,18 @@ class LessonPageQuerySet(PageQuerySet):
             "buying_steps",
             "structure_types",
             "structures",
+        )
+
+    def for_search(self):
+        """What ``search_entries`` reads, in a fixed number of queries for any number."""
+        structures = apps.get_model("knowledge.StructurePage").objects.select_related("departement")
+        return self.select_related("kind").prefetch_related(
+            "themes",
+            "sectors",
+            "dimensions",
+            "legal_levers",
+            "buying_steps",
+            models.Prefetch("structures", queryset=structures),
         )
 
     def for_listing(self):
@@ -226,6 +239,10 @@ class LessonPage(Page):
 
     def body_text(self):
         return plain_text(self.body_html)
+
+    def search_entries(self):
+        """The site search's entry, with every facet of the listing."""
+        return lesson_entries(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -28,6 +28,7 @@ from knowledge.resource_access import (
     resource_files_context,
     sync_audience,
 )
+from knowledge.searchable import resource_entries
 from knowledge.vocabularies import Sector, Theme
 
 from .structures import StructurePage
@@ -51,6 +52,20 @@ class ResourcePageQuerySet(PageQuerySet):
             .order_by("-first_published_at", "-pk")
             .select_related("team_structure")
             .prefetch_related("themes", "sectors", "structures")
+        )
+
+    def for_search(self):
+        """What ``search_entries`` reads, in a fixed number of queries for any number."""
+        return self.select_related("team_structure__departement").prefetch_related(
+            "themes",
+            "sectors",
+            models.Prefetch(
+                "structures", queryset=StructurePage.objects.select_related("departement")
+            ),
+            models.Prefetch(
+                "files",
+                queryset=ResourceFile.objects.select_related("document__collection"),
+            ),
         )
 
 
@@ -197,6 +212,10 @@ class ResourcePage(RoutablePageMixin, Page):
         context["sectors"] = list(self.sectors.all())
         context["resource_structures"] = list(self.structures.all())
         return context
+
+    def search_entries(self):
+        """The site search's entry, with the words of its current files."""
+        return resource_entries(self)
 
     @path("fichiers/<slug:label>/", name="current_file")
     def current_file(self, request, label):

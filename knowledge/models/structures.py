@@ -33,6 +33,7 @@ from knowledge.experience import experience_context
 from knowledge.exports import action_plan_response
 from knowledge.handouts import handouts_view, structure_handouts
 from knowledge.questionnaire import questionnaire_view, reopen_view
+from knowledge.searchable import structure_entries
 from knowledge.vocabularies import (
     Departement,
     PurchasingOrganisation,
@@ -104,6 +105,10 @@ class StructurePageQuerySet(PageQuerySet):
             ),
             Prefetch("actions", queryset=Action.objects.select_related("sector")),
         )
+
+    def for_search(self):
+        """What ``search_entries`` reads, in a fixed number of queries for any number."""
+        return self.with_sections()
 
     def for_listing(self):
         """Live structures that anyone may see, in alphabetical order, with their profile."""
@@ -432,6 +437,10 @@ class StructurePage(RoutablePageMixin, Page):
         if self.population is None:
             return ""
         return number_format(self.population, force_grouping=True)
+
+    def search_entries(self):
+        """The site search's entries: the profile, then each section (``knowledge.searchable``)."""
+        return structure_entries(self)
 
     def public_sections_text(self):
         """What the search index gets from the sections: the public ones only."""

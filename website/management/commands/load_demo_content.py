@@ -6,6 +6,9 @@ from blog.demo import build_blog, build_comments, build_posts
 from knowledge.demo import build_knowledge
 from knowledge.demo_lessons import build_lessons
 from members.demo import build_accounts
+from search.indexing import rebuild
+from search.results import SearchUnavailable
+from search.signals import indexing_paused
 from website.demo import build_home, build_site_pages
 
 
@@ -28,7 +31,8 @@ class Command(BaseCommand):
                 "--with-accounts creates accounts with public passwords: "
                 "it only runs with DEBUG on."
             )
-        with transaction.atomic():
+        # Publishing each page would index it on its own: the index is rebuilt once instead.
+        with indexing_paused(), transaction.atomic():
             home = build_home(self.stdout)
             build_blog(home, self.stdout)
             build_knowledge(home, self.stdout)
@@ -39,4 +43,13 @@ class Command(BaseCommand):
             build_posts(self.stdout)
             build_comments(self.stdout)
             build_lessons(self.stdout)
+        try:
+            written = rebuild()
+        except SearchUnavailable:
+            self.stderr.write(
+                "The search index could not be rebuilt (search backend unavailable): "
+                "run `manage.py search_index --rebuild` once it is back."
+            )
+        else:
+            self.stdout.write(f"Search index rebuilt: {written} entries.")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
