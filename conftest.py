@@ -142,6 +142,21 @@ def demo_tree(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def commit(db):
+    """``commit()`` runs what waits for the transaction to commit (the search index's updates,
+    queued emails...), as a real commit would: a test's transaction never commits."""
+    from django.db import connection
+
+    def run():
+        while connection.run_on_commit:
+            callbacks, connection.run_on_commit = connection.run_on_commit, []
+            for _savepoints, callback, _robust in callbacks:
+                callback()
+
+    return run
+
+
+@pytest.fixture
 def home_page(db):
     """A bare home page as the default site's root."""
     from website.tests.factories import HomePageFactory, make_site_root

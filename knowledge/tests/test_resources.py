@@ -403,7 +403,9 @@ def test_resource_page_queries_do_not_grow_with_versions(client, library):
     assert len(many) == len(few)
 
 
-def test_search_leaves_out_resources_the_reader_may_not_see(client, library, pessac, le_haillan):
+def test_search_leaves_out_resources_the_reader_may_not_see(
+    client, library, pessac, le_haillan, commit
+):
     make_resource(
         library,
         "interne-search",
@@ -412,6 +414,7 @@ def test_search_leaves_out_resources_the_reader_may_not_see(client, library, pes
         audience=ResourceAudience.TEAM,
     )
     make_resource(library, "public-search", title="Guide zeugma")
+    commit()
     found = client.get("/recherche/?q=zeugma").content.decode()
     assert "Guide zeugma" in found
     assert "Compte rendu zeugma" not in found

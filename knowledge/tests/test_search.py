@@ -1,4 +1,4 @@
-"""Site search finds what a structure shares publicly, never its members-only sections."""
+"""Site search finds what a structure shares publicly; its members-only sections only for\nnetwork members."""
 
 import pytest
 
@@ -20,15 +20,19 @@ def share(structure, visibility):
 
 
 @pytest.mark.parametrize("word", ["mobilier", "compostage", "composteurs"])
-def test_public_sections_are_found_by_site_search(client, pessac, word):
+def test_public_sections_are_found_by_site_search(client, pessac, commit, word):
     share(pessac, SectionVisibility.PUBLIC)
+    commit()
 
     assert "/structures/pessac/" in client.get("/recherche/", {"q": word}).content.decode()
 
 
 @pytest.mark.parametrize("word", ["mobilier", "compostage", "composteurs"])
-def test_members_only_sections_never_reach_the_search_index(client, pessac, word):
+def test_members_only_sections_are_found_by_members_only(client, pessac, commit, member, word):
     share(pessac, SectionVisibility.MEMBERS)
+    commit()
     client.force_login(UserFactory(status=User.Status.PENDING))
 
     assert "/structures/pessac/" not in client.get("/recherche/", {"q": word}).content.decode()
+    client.force_login(member)
+    assert "/structures/pessac/#" in client.get("/recherche/", {"q": word}).content.decode()

@@ -10,18 +10,20 @@ MARKUP_WORDS = ["strong", "lt", "gt", "amp", "em", "quot"]
 
 
 @pytest.fixture
-def written(home_page, pessac):
+def written(home_page, pessac, commit):
     pessac.diagnostic = 'Les achats **durables** & *locaux* : coût < 5 % "net".'
     pessac.diagnostic_visibility = SectionVisibility.PUBLIC
     pessac.save_revision().publish()
     blog = BlogIndexPageFactory(parent=home_page)
-    BlogPostPageFactory(
+    post = BlogPostPageFactory(
         parent=blog,
         title="Bilan",
         slug="bilan",
         summary="Résumé.",
         body='Un bilan **encourageant** & _partagé_ : 3 < 4 "enfin".',
     )
+    post.save_revision().publish()
+    commit()
 
 
 def results(client, query):
