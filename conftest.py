@@ -47,6 +47,7 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_models.py",
     "search/tests/test_search.py",
     "website/tests/test_agenda.py",
+    "website/tests/test_faults.py",
 }
 DB_SENSITIVE_WORDS = ("queries", "query_count", "migration", "constraint", "concurrent")
 
