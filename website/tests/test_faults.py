@@ -107,7 +107,14 @@ class Server:
         self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w+b")  # noqa: SIM115
         gunicorn = [sys.executable, "-m", "gunicorn", "website.wsgi:application"]
         self.process = subprocess.Popen(  # noqa: S603
-            [*gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{self.port}"],
+            [
+                *gunicorn,
+                "--workers",
+                "1",
+                "--no-control-socket",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
             cwd=ROOT,
             env=environment,
             stdout=self.log,
@@ -255,6 +262,9 @@ def test_the_site_comes_back_by_itself_when_postgresql_returns(server, home_page
     assert status == HTTPStatus.SERVICE_UNAVAILABLE
     assert DOWN_TITLE in page
     relay.start()  # PostgreSQL is back: no restart of the site
+    assert site.get("/")[0] == HTTPStatus.OK
+    relay.cut()  # PostgreSQL restarts between two requests: the kept connection is dead,
+    relay.start()  # the health check replaces it before the page is served
     assert site.get("/")[0] == HTTPStatus.OK
     relay.cut()
 
