@@ -12,7 +12,7 @@ Exits 1 on any failed request or any lost or duplicated comment. Settings throug
 environment: ``LOADTEST_USERS`` (50), ``LOADTEST_DURATION`` (60s), ``WORKERS`` (2).
 """
 
-import csv
+import json
 import os
 import signal
 import socket
@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,13 +53,42 @@ def wait_for(url, server, log, timeout=900):
     sys.exit(f"make serve did not answer {url}; its output is in {log}")
 
 
-def aggregated(prefix):
-    """The 'Aggregated' row of locust's statistics CSV."""
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
-        for row in csv.DictReader(stats):
-            if row["Name"] == "Aggregated":
-                return row
-    return {}
+def percentile(times, fraction):
+    """The response time (ms) under which ``fraction`` of the requests in ``times`` fell."""
+    total, seen = sum(times.values()), 0
+    for ms in sorted(times):
+        seen += times[ms]
+        if seen >= fraction * total:
+            return round(ms)
+    return 0
+
+
+def summary(path):
+    """Print one line per request kind from locust's final JSON; return the totals."""
+    with open(path, encoding="utf-8") as source:
+        entries = sorted(json.load(source), key=lambda entry: (entry["name"], entry["method"]))
+    print(f"{'request':58} {'count':>6} {'errors':>6} {'median':>7} {'p95':>7} {'max':>7}")
+    every = Counter()
+    for entry in entries:
+        times = Counter({float(ms): count for ms, count in entry["response_times"].items()})
+        every.update(times)
+        name = f"{entry['method']} {entry['name']}"
+        print(
+            f"{name:58} {entry['num_requests']:>6} {entry['num_failures']:>6} "
+            f"{percentile(times, 0.5):>7} {percentile(times, 0.95):>7} "
+            f"{round(entry['max_response_time']):>7}"
+        )
+    requests = sum(entry["num_requests"] for entry in entries)
+    first = min((entry["start_time"] for entry in entries), default=0)
+    last = max((entry["last_request_timestamp"] or 0 for entry in entries), default=0)
+    return {
+        "requests": requests,
+        "failures": sum(entry["num_failures"] for entry in entries),
+        "rate": requests / (last - first) if last > first else 0.0,
+        "p50": percentile(every, 0.5),
+        "p95": percentile(every, 0.95),
+        "p99": percentile(every, 0.99),
+    }
 
 
 def main():
@@ -95,14 +125,14 @@ def main():
             env=manage_env,
             check=True,
         )
-        prefix = work / "locust"
+        stats = work / "locust"  # locust adds ".json"
         report = work / "comments.json"
         subprocess.run(  # noqa: S603
             [
                 *(PYTHON, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py")),
                 *("--headless", "--only-summary", "--host", url),
                 *("--users", str(USERS), "--spawn-rate", "10", "--run-time", DURATION),
-                *("--csv", str(prefix), "--loglevel", "WARNING"),
+                *("--json-file", str(stats), "--loglevel", "WARNING", "--stop-timeout", "30"),
             ],
             cwd=ROOT,
             env={**env, "LOADTEST_RUN": run, "LOADTEST_REPORT": str(report)},
@@ -114,13 +144,12 @@ def main():
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    totals = aggregated(prefix)
-    requests = int(totals.get("Request Count", 0))
-    failures = int(totals.get("Failure Count", 0))
+    print("\nResponse times in milliseconds (locust):")
+    result = summary(f"{stats}.json")
     print(
-        f"\n{engine}: {requests} requests, {failures} errors, "
-        f"{float(totals.get('Requests/s', 0)):.1f} requests/s, "
-        f"median {totals.get('50%')} ms, p95 {totals.get('95%')} ms, p99 {totals.get('99%')} ms",
+        f"\n{engine}: {result['requests']} requests, {result['failures']} errors, "
+        f"{result['rate']:.1f} requests/s, median {result['p50']} ms, "
+        f"p95 {result['p95']} ms, p99 {result['p99']} ms",
         flush=True,
     )
     check = subprocess.run(  # noqa: S603
@@ -130,7 +159,7 @@ def main():
         check=False,
     )
     print(f"Server output: {log}")
-    if failures or not requests or check.returncode:
+    if result["failures"] or not result["requests"] or check.returncode:
         sys.exit("Load test failed: see the errors above.")
     print("Load test passed: 0 errors, every comment stored exactly once.")
 
