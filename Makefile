@@ -58,7 +58,7 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=website.settings.serve \
 .secret_key:
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: install .secret_key
+serve: install $(if $(SECRET_KEY),,.secret_key)
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) DJANGO_SETTINGS_MODULE=website.settings.dev DEBUG=true \
@@ -71,5 +71,5 @@ serve: install .secret_key
 ## make loadtest: 50 simulated members (locust) log in, read, comment and follow for 60 s against
 ## `make serve` on a free port (loadtest.sqlite3, or DATABASE_URL); prints requests, errors and
 ## percentiles, then checks that each comment posted is stored exactly once (exit 1 otherwise)
-loadtest: install-dev .secret_key
+loadtest: install-dev
 	$(PY) loadtest/run.py

@@ -8,6 +8,7 @@ only ever read through ``/documents/<id>/<name>`` (``WAGTAILDOCS_SERVE_METHOD = 
 """
 
 import contextlib
+import errno
 import os
 import uuid
 
@@ -16,7 +17,24 @@ from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_join
 
 DOCUMENTS_PREFIX = "documents/"
+NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
 MAX_PARTIAL_NAME = 200  # bytes most file systems allow in one name: 255
+
+
+def publish(partial, final):
+    """Give the complete file ``partial`` the name ``final``, never replacing a file there
+    (``FileExistsError``). A hard link does it atomically; on a file system without links,
+    a rename after checking the name is free."""
+    try:
+        os.link(partial, final)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in NO_LINKS:
+            raise
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "File exists", final) from error
+        os.rename(partial, final)
 
 
 def is_document(name):
@@ -60,7 +78,7 @@ class MediaStorage(FileSystemStorage):
             super()._save(partial, content)
             while True:
                 try:
-                    os.link(self.path(partial), self.path(name))
+                    publish(self.path(partial), self.path(name))
                 except FileExistsError:
                     name = self.get_available_name(name)
                 else:

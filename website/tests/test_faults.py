@@ -439,3 +439,17 @@ def test_a_document_upload_on_a_full_disk_answers_in_french_and_keeps_nothing(ad
     assert "rien n'a été enregistré" in page
     assert get_document_model().objects.count() == 0
     assert files_under(settings.DOCUMENTS_ROOT) == before
+
+
+def test_files_are_saved_on_a_file_system_without_hard_links(tmp_path):
+    storage = MediaStorage(location=tmp_path / "media")
+    no_links = OSError(errno.EPERM, "Operation not permitted")
+    with mock.patch("core.storage.os.link", side_effect=no_links):
+        first = storage.save("images/photo.jpg", ContentFile(b"one"))
+        second = storage.save("images/photo.jpg", ContentFile(b"two"))
+
+    assert first == "images/photo.jpg"
+    assert second != first
+    assert storage.open(first).read() == b"one"
+    assert storage.open(second).read() == b"two"
+    assert len(files_under(tmp_path)) == 2  # noqa: PLR2004
