@@ -80,3 +80,45 @@ def test_a_lost_or_duplicated_comment_fails(post, tmp_path, stored, message):
         call_command("check_loadtest_comments", report(tmp_path, ["1", "2"]), stdout=StringIO())
 
     assert message in str(raised.value)
+
+
+SERVE_SETTINGS = """
+from django.conf import settings as s
+from allauth.account import app_settings as a
+print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.RAA_COMMENT_RATE_LIMIT,
+      a.RATE_LIMITS["login"], s.STORAGES["staticfiles"]["BACKEND"].rsplit(".", 1)[1])
+"""
+
+
+@pytest.mark.parametrize(
+    ("load_test", "expected"),
+    [
+        ("", "False False False 5 30/m/ip CompressedManifestStaticFilesStorage"),
+        ("1", "False False False 1000000 1000/m/ip CompressedManifestStaticFilesStorage"),
+    ],
+)
+def test_make_serve_runs_production_over_http_with_limits_raised_for_the_load_test_only(
+    load_test, expected
+):
+    from website.tests.test_project import PRODUCTION_ENV, run_manage
+
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": "website.settings.serve",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "RAA_LOAD_TEST": load_test,
+    }
+    result = run_manage("shell", "-c", SERVE_SETTINGS, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_the_load_test_limits_never_apply_in_production():
+    from website.tests.test_project import PRODUCTION_ENV, run_manage
+
+    result = run_manage("shell", "-c", SERVE_SETTINGS, env={**PRODUCTION_ENV, "RAA_LOAD_TEST": "1"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split()[3:5] == ["5", "30/m/ip"]
