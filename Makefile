@@ -7,7 +7,10 @@ PORT ?= 8000
 KEEP_DAILY ?= 7
 KEEP_WEEKLY ?= 4
 
-.PHONY: run test lint messages install install-dev serve backup restore
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+
+.PHONY: run test lint messages install install-dev serve loadtest backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +59,33 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/raa-AAAAMMJJ-HHMMSS.tar.gz [FORCE=1]" >&2; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+## make serve: the site in production mode on one machine (website/settings/serve.py): gunicorn
+## with $(WORKERS) workers on $(HOST):$(PORT), DEBUG off, whitenoise's compressed hashed static
+## files, the task worker beside it. SQLite (db.sqlite3) unless DATABASE_URL is set; a local
+## secret key in .secret_key (made once, never committed) unless SECRET_KEY is set. Migrates,
+## and loads the demo content with its accounts only when the database is empty.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=website.settings.serve \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3}"
+
+.secret_key:
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install $(if $(SECRET_KEY),,.secret_key)
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) DJANGO_SETTINGS_MODULE=website.settings.dev DEBUG=true \
+		$(PY) manage.py load_demo_content --with-accounts --if-empty
+	$(SERVE_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(SERVE_ENV) $(VENV)/bin/gunicorn website.wsgi:application --workers $(WORKERS) \
+		--bind $(HOST):$(PORT) --no-control-socket --access-logfile - --access-logformat '%(s)s %(m)s %(U)s %(M)sms'
+
+## make loadtest: 50 simulated members (locust) log in, read, comment and follow for 60 s against
+## `make serve` on a free port (loadtest.sqlite3, or DATABASE_URL); prints requests, errors and
+## percentiles, then checks that each comment posted is stored exactly once (exit 1 otherwise)
+loadtest: install-dev
+	$(PY) loadtest/run.py

@@ -49,6 +49,7 @@ DB_SENSITIVE_MODULES = {
     "search/tests/test_database_backend.py",
     "search/tests/test_indexing.py",
     "website/tests/test_agenda.py",
+    "website/tests/test_faults.py",
 }
 DB_SENSITIVE_WORDS = ("queries", "query_count", "migration", "constraint", "concurrent")
 

@@ -8,13 +8,33 @@ only ever read through ``/documents/<id>/<name>`` (``WAGTAILDOCS_SERVE_METHOD = 
 """
 
 import contextlib
+import errno
 import os
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_join
 
 DOCUMENTS_PREFIX = "documents/"
+NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
+MAX_PARTIAL_NAME = 200  # bytes most file systems allow in one name: 255
+
+
+def publish(partial, final):
+    """Give the complete file ``partial`` the name ``final``, never replacing a file there
+    (``FileExistsError``). A hard link does it atomically; on a file system without links,
+    a rename after checking the name is free."""
+    try:
+        os.link(partial, final)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in NO_LINKS:
+            raise
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "File exists", final) from error
+        os.rename(partial, final)
 
 
 def is_document(name):
@@ -43,10 +63,26 @@ class MediaStorage(FileSystemStorage):
         super()._ensure_location_group_id(full_path)
 
     def _save(self, name, content):
-        # FileSystemStorage names the saved file relative to MEDIA_ROOT: keep the given name's
-        # folder so that a document's name stays "documents/...".
-        saved = super()._save(name, content)
-        if not is_document(name):
-            return saved
-        full_path = os.path.normpath(os.path.join(self.location, saved))
-        return os.path.relpath(full_path, settings.DOCUMENTS_ROOT).replace("\\", "/")
+        """Write ``content`` under a hidden temporary name in the target folder, then link it to
+        ``name``: a write that fails half-way (the disk is full, the upload is cut) removes its
+        temporary file and leaves nothing under ``name``; no reader ever sees a half file.
+
+        The name returned is ``name`` (or the free name found when another upload took it
+        meanwhile), relative to its root: a document's stays ``documents/...``.
+        """
+        name = str(name).replace("\\", "/")
+        folder, _slash, base = name.rpartition("/")
+        partial = f"{folder}/" if folder else ""
+        partial += f".partial-{uuid.uuid4().hex}-{base}"[:MAX_PARTIAL_NAME]
+        try:
+            super()._save(partial, content)
+            while True:
+                try:
+                    publish(self.path(partial), self.path(name))
+                except FileExistsError:
+                    name = self.get_available_name(name)
+                else:
+                    return name
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path(partial))

@@ -41,5 +41,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A French 503 when the database is unreachable, a 507 when the disk is full, else the 500 page.
+handler500 = "core.views.server_error"
+
 # Wagtail serves every other path from the page tree: this pattern stays last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -16,13 +16,19 @@ env = environ.Env()
 
 
 def redis_cache(url):
-    """Django's own Redis cache backend for ``url``, or local memory when ``url`` is empty."""
+    """Django's Redis cache for ``url``, or local memory when ``url`` is empty.
+
+    ``core.cache.ResilientRedisCache``: while Redis is unreachable, the site serves without the
+    cache (misses, nothing stored, a logged warning) instead of failing; it waits at most a
+    second for Redis on each call.
+    """
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "raa",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 
 
@@ -62,6 +68,17 @@ def database(url):
     page's autosave writes.
     """
     config = env.db_url_config(url)
+    # A connection kept between requests (CONN_MAX_AGE seconds) is checked before each request
+    # reuses it: after a PostgreSQL restart the site reconnects by itself, never serving the
+    # error of a dead connection. Until the database answers, pages get the 503 page
+    # (core.views.server_error).
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"].endswith("postgresql"):
+        # An unreachable server fails the request in seconds instead of hanging a worker.
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
     if config["ENGINE"].endswith("sqlite3"):
         config.setdefault("OPTIONS", {}).update(
             {

@@ -64,8 +64,8 @@ def test_check_deploy_passes_under_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_redis_url_selects_djangos_redis_cache_and_empty_means_local_memory():
-    assert redis_cache("redis://127.0.0.1:6379/1")["BACKEND"].endswith("redis.RedisCache")
+def test_redis_url_selects_the_resilient_redis_cache_and_empty_means_local_memory():
+    assert redis_cache("redis://127.0.0.1:6379/1")["BACKEND"] == "core.cache.ResilientRedisCache"
     assert redis_cache("")["BACKEND"].endswith("locmem.LocMemCache")
 
 

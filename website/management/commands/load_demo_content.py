@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from wagtail.models import Page
 
 from blog.demo import build_blog, build_comments, build_posts
 from knowledge.demo import build_knowledge
@@ -10,6 +12,11 @@ from search.indexing import rebuild
 from search.results import SearchUnavailable
 from search.signals import indexing_paused
 from website.demo import build_home, build_site_pages
+
+
+def holds_content():
+    """Whether the database has an account or a page below the site's root page."""
+    return get_user_model().objects.exists() or Page.objects.filter(depth__gt=2).exists()
 
 
 class Command(BaseCommand):
@@ -24,8 +31,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Also create the local demo accounts (refused when DEBUG is off).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=(
+                "Do nothing when the database already holds content (an account, or a page "
+                "below the home page): `make serve` loads the demo on a fresh database only."
+            ),
+        )
 
-    def handle(self, *args, with_accounts=False, **options):
+    def handle(self, *args, with_accounts=False, if_empty=False, **options):
+        if if_empty and holds_content():
+            self.stdout.write("The database already holds content: demo content not loaded.")
+            return
         if with_accounts and not settings.DEBUG:
             raise CommandError(
                 "--with-accounts creates accounts with public passwords: "
