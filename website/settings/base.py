@@ -351,6 +351,8 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 }
 # django_comments' own limit, also its column's: changing it would change the library's models.
 COMMENT_MAX_LENGTH = 3000
+# Pages and comments deleted more than this many days ago go for good (`purge_trash`).
+RAA_TRASH_DAYS = env.int("RAA_TRASH_DAYS", default=30)
 RAA_COMMENT_EDIT_MINUTES = 15  # authors edit or delete their comment for this long
 RAA_COMMENT_RATE_LIMIT = 5  # comments per member...
 RAA_COMMENT_RATE_PERIOD = 60  # ...per this many seconds
