@@ -35,7 +35,11 @@ class StaleSaveRefusingEditView(EditView):
             for_user=self.request.user,
         )
         author = self.latest_revision.user
-        name = get_user_display_name(author) if author is not None else _("Someone")
+        name = (
+            (getattr(author, "name", "") or get_user_display_name(author))
+            if author
+            else _("Someone")
+        )
         messages.error(
             self.request,
             _(

@@ -299,6 +299,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # No third party: Gravatar would receive a hash of every staff member's email address.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
+# Editors see who else has a page open and are warned when someone saved in between
+# (milliseconds between pings); a stale save is refused (website.concurrent_edits).
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10000
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
 # The site search (search/): the database backend by default, Elasticsearch 8 through
 # elasticsearch-dsl when ELASTICSEARCH_URL is set. Wagtail's own index above serves the admin.
