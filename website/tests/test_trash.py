@@ -6,7 +6,9 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_comments.models import CommentFlag
 from wagtail.models import Page, PageViewRestriction, Revision
@@ -334,3 +336,50 @@ def test_purging_a_comment_erases_its_text_and_keeps_the_thread(coordinator_clie
     assert comment.comment == ""
     assert BlogComment.objects.filter(pk=reply.pk).exists()
     assert "À effacer." not in coordinator_client.get("/admin/corbeille/").content.decode()
+
+
+def test_the_trash_listing_makes_a_bounded_number_of_queries(
+    coordinator_client, coordinator, blog, django_assert_max_num_queries
+):
+    def fill(count):
+        for _ in range(count):
+            post = BlogPostPageFactory(parent=blog)
+            comment = BlogCommentFactory(post=post)
+            CommentFlag.objects.create(
+                comment=comment, user=coordinator, flag=CommentFlag.MODERATOR_DELETION
+            )
+            BlogComment.objects.filter(pk=comment.pk).update(is_removed=True)
+            trash_page(post, user=coordinator)
+
+    fill(1)
+    coordinator_client.get("/admin/corbeille/")  # warm the caches (content types, site)
+    with CaptureQueriesContext(connection) as small:
+        assert coordinator_client.get("/admin/corbeille/").status_code == HTTPStatus.OK
+    fill(20)
+    with django_assert_max_num_queries(len(small)):
+        response = coordinator_client.get("/admin/corbeille/")
+    assert response.content.decode().count("/restaurer/") == 42
+
+
+def test_a_structures_section_rows_removed_in_an_edit_come_back_from_its_history(pessac):
+    from knowledge.models import Action
+    from knowledge.tests.factories import ActionFactory
+
+    ActionFactory(page=pessac, title="Clauses sociales")
+    ActionFactory(page=pessac, title="Sourcing local")
+    before = pessac.save_revision()
+    before.publish()
+    edited = pessac.get_latest_revision_as_object()
+    edited.actions = [a for a in edited.actions.all() if a.title == "Sourcing local"]
+    edited.save_revision().publish()
+    assert list(Action.objects.filter(page=pessac).values_list("title", flat=True)) == [
+        "Sourcing local"
+    ]
+
+    # Wagtail's "revert to this revision": the old revision's rows are saved again.
+    before.as_object().save_revision().publish()
+
+    assert sorted(Action.objects.filter(page=pessac).values_list("title", flat=True)) == [
+        "Clauses sociales",
+        "Sourcing local",
+    ]
