@@ -383,3 +383,26 @@ def test_a_structures_section_rows_removed_in_an_edit_come_back_from_its_history
         "Clauses sociales",
         "Sourcing local",
     ]
+
+
+def test_pages_related_to_a_trashed_structure_no_longer_show_it(coordinator, member, pessac, blog):
+    from follows.models import Follow
+
+    post = BlogPostPageFactory(parent=blog, structure=pessac, slug="a-pessac")
+    Follow.objects.create(user=member, kind="structure", target_id=pessac.pk, frequency="daily")
+    trash_page(pessac, user=coordinator)
+    visitor, reader = Client(), Client()
+    reader.force_login(member)
+
+    pages = {
+        "post": visitor.get("/blog/a-pessac/"),
+        "directory": visitor.get("/structures/"),
+        "follows": reader.get("/membres/moi/abonnements/"),
+    }
+
+    for name, response in pages.items():
+        assert response.status_code == HTTPStatus.OK, name
+        assert 'href="/structures/pessac/"' not in response.content.decode(), name
+    assert "Pessac" not in pages["post"].content.decode()
+    assert "Pessac" not in pages["directory"].content.decode()
+    assert Page.objects.get(pk=post.pk).live
