@@ -47,6 +47,8 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_models.py",
     "search/tests/test_search.py",
     "website/tests/test_agenda.py",
+    "website/tests/test_concurrent_edits.py",
+    "website/tests/test_trash.py",
 }
 DB_SENSITIVE_WORDS = ("queries", "query_count", "migration", "constraint", "concurrent")
 
