@@ -406,3 +406,74 @@ def test_pages_related_to_a_trashed_structure_no_longer_show_it(coordinator, mem
     assert "Pessac" not in pages["post"].content.decode()
     assert "Pessac" not in pages["directory"].content.decode()
     assert Page.objects.get(pk=post.pk).live
+
+
+def test_deleting_asks_first_in_french(coordinator_client, post):
+    response = coordinator_client.get(f"/admin/pages/{post.pk}/delete/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Mettre à la corbeille" in response.content.decode()
+    assert not TrashedPage.objects.exists()
+
+
+def test_bulk_deleting_puts_the_pages_in_the_trash(coordinator_client, blog, post):
+    other = BlogPostPageFactory(parent=blog)
+
+    response = coordinator_client.post(
+        f"/admin/bulk/wagtailcore/page/delete/?id={post.pk}&id={other.pk}"
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert TrashedPage.objects.filter(page_id__in=[post.pk, other.pk]).count() == 2
+    assert not Page.objects.filter(pk__in=[post.pk, other.pk], live=True).exists()
+
+
+def test_trashing_cancels_moderation_and_scheduled_publication(coordinator, blog):
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    post = BlogPostPageFactory(parent=blog, live=False)
+    post.save_revision()
+    workflow = Workflow.objects.create(name="Relecture")
+    task = GroupApprovalTask.objects.create(name="Validation")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    workflow.start(post, coordinator)
+    later = BlogPostPage.objects.get(pk=post.pk)
+    later.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    later.save_revision(approved_go_live_at=later.go_live_at)
+
+    trash_page(post, user=coordinator)
+
+    assert Page.objects.get(pk=post.pk).current_workflow_state is None
+    assert not Revision.objects.filter(
+        object_id=str(post.pk), approved_go_live_at__isnull=False
+    ).exists()
+
+
+@pytest.fixture
+def resource_of_pessac(home_page, pessac):
+    from knowledge.models import ResourceIndexPage, ResourcePage
+
+    library = home_page.add_child(instance=ResourceIndexPage(title="Ressources", slug="ressources"))
+    resource = ResourcePage(
+        title="Guide de l'équipe", slug="guide", summary="Résumé", team_structure=pessac
+    )
+    library.add_child(instance=resource)
+    return resource
+
+
+def test_purging_a_page_other_content_needs_is_refused_in_french(
+    coordinator_client, coordinator, pessac, resource_of_pessac
+):
+    trash_page(pessac, user=coordinator)
+    entry = entry_of(pessac)
+
+    response = coordinator_client.post(f"/admin/corbeille/pages/{entry.pk}/supprimer/", follow=True)
+    emptied = coordinator_client.post("/admin/corbeille/vider/", follow=True)
+    call_command("purge_trash", "--days", "0")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "ne peut pas être supprimée définitivement" in response.content.decode()
+    assert "Guide de l&#x27;équipe" in response.content.decode()
+    assert emptied.status_code == HTTPStatus.OK
+    assert is_in_trash(Page.objects.get(pk=pessac.pk))
+    assert TrashedPage.objects.filter(pk=entry.pk).exists()

@@ -11,6 +11,7 @@ was. Only purging deletes, for good.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.move_page import MovePageAction
@@ -212,17 +213,35 @@ def _publish_again(entry, user, slug):
         revision.publish(user=user, skip_permission_checks=True)
 
 
-@transaction.atomic
+class PurgeRefused(Exception):
+    """Other content still needs the page (a protected reference); the message says which."""
+
+
 def purge_page(entry, user=None):
-    """Delete ``entry``'s page and its subpages for good (revisions and comments with it)."""
+    """Delete ``entry``'s page and its subpages for good (revisions and comments with it);
+    raise ``PurgeRefused``, changing nothing, while other content still refers to them."""
     page = entry.page.specific
-    DeletePageAction(page, user=user).execute(skip_permission_checks=True)
-    TrashedPage.objects.filter(pk=entry.pk).delete()
+    try:
+        with transaction.atomic():
+            DeletePageAction(page, user=user).execute(skip_permission_checks=True)
+            TrashedPage.objects.filter(pk=entry.pk).delete()
+    except (ProtectedError, RestrictedError) as error:
+        found = getattr(error, "protected_objects", None) or error.restricted_objects
+        names = sorted({str(item) for item in found})
+        raise PurgeRefused(
+            _("“%(title)s” cannot be deleted for good while other content refers to it: %(names)s.")
+            % {"title": page.title, "names": ", ".join(f"« {name} »" for name in names[:5])}
+        ) from error
 
 
 def purge_pages(entries, user=None):
-    count = 0
+    """Purge each entry; returns (how many were purged, the refusals' messages)."""
+    count, refusals = 0, []
     for entry in entries:
-        purge_page(entry, user=user)
-        count += 1
-    return count
+        try:
+            purge_page(entry, user=user)
+        except PurgeRefused as refusal:
+            refusals.append(str(refusal))
+        else:
+            count += 1
+    return count, refusals

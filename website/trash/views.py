@@ -17,7 +17,16 @@ from wagtail.models import Page
 
 from . import comments as trashed
 from .models import TrashedPage
-from .pages import ParentGone, RestoreRefused, is_in_trash, purge_page, restore_page, trash_page
+from .pages import (
+    ParentGone,
+    PurgeRefused,
+    RestoreRefused,
+    is_in_trash,
+    purge_page,
+    purge_pages,
+    restore_page,
+    trash_page,
+)
 
 
 def may_use_trash(user):
@@ -194,8 +203,12 @@ def purge(request, entry_id):
     entry = get_object_or_404(TrashedPage.objects.select_related("page"), pk=entry_id)
     if request.method == "POST":
         title = entry.page.title
-        purge_page(entry, user=request.user)
-        messages.success(request, _("“%(title)s” was deleted for good.") % {"title": title})
+        try:
+            purge_page(entry, user=request.user)
+        except PurgeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("“%(title)s” was deleted for good.") % {"title": title})
         return redirect(trash_url())
     return TemplateResponse(
         request,
@@ -222,14 +235,13 @@ def empty(request):
     entries = TrashedPage.objects.for_listing()
     comments = trashed.trashed_comments()
     if request.method == "POST":
-        count = 0
-        for entry in entries:
-            purge_page(entry, user=request.user)
-            count += 1
+        _count, refusals = purge_pages(entries, user=request.user)
         for comment in comments:
             trashed.purge_comment(comment)
-            count += 1
-        messages.success(request, _("The trash is empty."))
+        for refusal in refusals:
+            messages.error(request, refusal)
+        if not refusals:
+            messages.success(request, _("The trash is empty."))
         return redirect(trash_url())
     return TemplateResponse(
         request,

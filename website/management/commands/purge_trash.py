@@ -23,6 +23,8 @@ class Command(BaseCommand):
         days = settings.RAA_TRASH_DAYS if days is None else days
         if days < 0:
             raise CommandError("--days must be zero or more.")
-        pages = purge_pages(TrashedPage.objects.older_than(days).for_listing())
+        pages, refusals = purge_pages(TrashedPage.objects.older_than(days).for_listing())
         comments = purge_comments_older_than(days)
+        for refusal in refusals:
+            self.stderr.write(f"Kept: {refusal}")
         self.stdout.write(f"Purged {pages} trashed page(s) and {comments} comment(s).")
