@@ -19,7 +19,7 @@ from members.models import User
 from members.tests.factories import UserFactory
 from website.tests.factories import StandardPageFactory
 from website.trash.models import TrashedPage, TrashFolderPage
-from website.trash.pages import is_in_trash, trash_page
+from website.trash.pages import is_in_trash, restore_page, trash_page
 
 
 @pytest.fixture
@@ -477,3 +477,34 @@ def test_purging_a_page_other_content_needs_is_refused_in_french(
     assert emptied.status_code == HTTPStatus.OK
     assert is_in_trash(Page.objects.get(pk=pessac.pk))
     assert TrashedPage.objects.filter(pk=entry.pk).exists()
+
+
+def test_restoring_notifies_no_follower_again(
+    coordinator, member, blog, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from follows.models import Follow
+
+    Follow.objects.create(user=member, kind="blog", frequency="instant")
+    new = BlogPostPageFactory(parent=blog, live=False, slug="nouvelle")
+    with django_capture_on_commit_callbacks(execute=True):
+        new.save_revision().publish()
+    assert len(mail.outbox) == 1
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = trash_page(new, user=coordinator)
+        restore_page(entry, user=coordinator)
+
+    assert Page.objects.get(pk=new.pk).live
+    assert mail.outbox == []
+
+
+def test_nothing_can_be_added_under_a_trashed_page(coordinator_client, home_page):
+    section = StandardPageFactory(parent=home_page, slug="section")
+    delete(coordinator_client, section)
+
+    response = coordinator_client.get(f"/admin/pages/add/website/standardpage/{section.pk}/")
+
+    assert (response.status_code, response.url) == (HTTPStatus.FOUND, "/admin/corbeille/")
