@@ -508,3 +508,32 @@ def test_nothing_can_be_added_under_a_trashed_page(coordinator_client, home_page
     response = coordinator_client.get(f"/admin/pages/add/website/standardpage/{section.pk}/")
 
     assert (response.status_code, response.url) == (HTTPStatus.FOUND, "/admin/corbeille/")
+
+
+def test_live_subpages_of_a_draft_leave_the_site_and_come_back(coordinator, home_page):
+    section = StandardPageFactory(parent=home_page, slug="section", live=False)
+    child = StandardPageFactory(parent=section, slug="enfant")
+    child.save_revision().publish()
+
+    entry = trash_page(section, user=coordinator)
+
+    assert not Page.objects.get(pk=child.pk).live
+    restore_page(entry, user=coordinator)
+    assert Page.objects.get(pk=child.pk).live
+    assert not Page.objects.get(pk=section.pk).live
+
+
+def test_a_revision_no_longer_valid_comes_back_as_a_draft(coordinator_client, blog, post):
+    delete(coordinator_client, post)
+    entry = entry_of(post)
+    revision = Revision.objects.get(pk=entry.live_revisions[str(post.pk)])
+    revision.content["title"] = ""
+    revision.save()
+
+    response = coordinator_client.post(f"/admin/corbeille/pages/{entry.pk}/restaurer/", follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "restent des brouillons" in response.content.decode()
+    page = Page.objects.get(pk=post.pk)
+    assert not page.live
+    assert page.get_parent().pk == blog.pk

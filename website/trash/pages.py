@@ -8,8 +8,9 @@ publishes again the revisions that were live and makes sure it stays at least as
 was. Only purging deletes, for good.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ class ParentGone(RestoreRefused):
 class Restored:
     page: Page
     slug_changed: bool = False
+    left_as_drafts: list = field(default_factory=list)
 
 
 def trash_folder():
@@ -88,7 +90,9 @@ def trash_page(page, user=None):
     live_revisions = {}
     for each in subtree:
         if each.live:
-            revision = each.live_revision or each.save_revision(user=user, log_action=False)
+            revision = each.live_revision or each.save_revision(
+                user=user, log_action=False, clean=False
+            )
             live_revisions[str(each.pk)] = revision.pk
     inherited = [
         {"type": kind, "groups": list(groups)}
@@ -100,10 +104,10 @@ def trash_page(page, user=None):
         state = each.current_workflow_state
         if state is not None:
             state.cancel(user=user)
-    if page.live or len(live_revisions):
-        UnpublishPageAction(page, user=user, include_descendants=True).execute(
-            skip_permission_checks=True
-        )
+    # One by one: Wagtail leaves the live subpages of a page that is not live itself.
+    for each in subtree:
+        if each.live:
+            UnpublishPageAction(each, user=user).execute(skip_permission_checks=True)
     page.refresh_from_db()
     original_slug = page.slug
     # The pk keeps slugs unique among the folder's children whatever they were.
@@ -168,7 +172,11 @@ def restore_page(entry, user=None, parent=None):
             previous = None
     if previous is not None:
         MovePageAction(page, previous, pos="right", user=user).execute(skip_permission_checks=True)
-    elif parent.pk == entry.original_parent_id and parent.get_children_count():
+    elif (
+        parent.pk == entry.original_parent_id
+        and entry.previous_sibling_id is None
+        and parent.get_children_count()
+    ):
         MovePageAction(page, parent.get_first_child(), pos="left", user=user).execute(
             skip_permission_checks=True
         )
@@ -181,10 +189,14 @@ def restore_page(entry, user=None, parent=None):
     page.slug = slug
     page.save(clean=False, update_fields=["slug", "url_path"])
     _keep_privacy(page, entry.inherited_restrictions)
-    _publish_again(entry, user, slug)
+    left_as_drafts = _publish_again(entry, user, slug)
     log(instance=page.specific, action=RESTORE_ACTION, user=user)
     entry.delete()
-    return Restored(page=Page.objects.get(pk=page.pk), slug_changed=slug != entry.original_slug)
+    return Restored(
+        page=Page.objects.get(pk=page.pk),
+        slug_changed=slug != entry.original_slug,
+        left_as_drafts=left_as_drafts,
+    )
 
 
 def _keep_privacy(page, inherited):
@@ -200,9 +212,11 @@ def _keep_privacy(page, inherited):
 
 
 def _publish_again(entry, user, slug):
-    """Publish again the revisions that were live, parents first (one per page)."""
+    """Publish again the revisions that were live, parents first (one per page); returns the
+    titles of those that no longer pass validation (the rules changed since): they stay drafts."""
     ids = [int(pk) for pk in entry.live_revisions]
     depth = dict(Page.objects.filter(pk__in=ids).values_list("pk", "depth"))
+    left_as_drafts = []
     for page_id in sorted(depth, key=depth.get):
         revision = Revision.objects.filter(pk=entry.live_revisions[str(page_id)]).first()
         if revision is None:
@@ -210,7 +224,12 @@ def _publish_again(entry, user, slug):
         if page_id == entry.page_id and revision.content.get("slug") != slug:
             revision.content["slug"] = slug
             revision.save(update_fields=["content"])
-        revision.publish(user=user, skip_permission_checks=True)
+        try:
+            with transaction.atomic():
+                revision.publish(user=user, skip_permission_checks=True)
+        except ValidationError:
+            left_as_drafts.append(revision.content.get("title", str(page_id)))
+    return left_as_drafts
 
 
 class PurgeRefused(Exception):

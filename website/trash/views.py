@@ -188,6 +188,15 @@ def restore(request, entry_id):
                 messages.success(
                     request, message % {"title": restored.page.title, "slug": restored.page.slug}
                 )
+                if restored.left_as_drafts:
+                    messages.warning(
+                        request,
+                        _(
+                            "These pages no longer pass validation and stay drafts until they "
+                            "are corrected: %(titles)s."
+                        )
+                        % {"titles": ", ".join(f"« {t} »" for t in restored.left_as_drafts)},
+                    )
                 return redirect("wagtailadmin_explore", restored.page.get_parent().pk)
     return TemplateResponse(
         request,
