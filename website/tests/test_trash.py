@@ -537,3 +537,22 @@ def test_a_revision_no_longer_valid_comes_back_as_a_draft(coordinator_client, bl
     page = Page.objects.get(pk=post.pk)
     assert not page.live
     assert page.get_parent().pk == blog.pk
+
+
+def test_a_place_the_page_may_no_longer_go_asks_for_another(
+    coordinator_client, coordinator, home_page, blog, post
+):
+    entry = trash_page(post, user=coordinator)
+    # Its parent is now a page where posts may not go (as if the rules had changed).
+    standard = StandardPageFactory(parent=home_page, slug="autre")
+    TrashedPage.objects.filter(pk=entry.pk).update(original_parent=standard)
+
+    refused = coordinator_client.post(f"/admin/corbeille/pages/{entry.pk}/restaurer/")
+    chosen = coordinator_client.post(
+        f"/admin/corbeille/pages/{entry.pk}/restaurer/", {"parent": blog.pk}
+    )
+
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert 'name="parent"' in refused.content.decode()
+    assert chosen.status_code == HTTPStatus.FOUND
+    assert Page.objects.get(pk=post.pk).get_parent().pk == blog.pk

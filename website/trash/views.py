@@ -18,7 +18,6 @@ from wagtail.models import Page
 from . import comments as trashed
 from .models import TrashedPage
 from .pages import (
-    ParentGone,
     PurgeRefused,
     RestoreRefused,
     is_in_trash,
@@ -164,7 +163,7 @@ def restore(request, entry_id):
     parent = entry.original_parent
     parent_gone = parent is None or is_in_trash(parent)
     form = None
-    if parent_gone:
+    if parent_gone or "parent" in request.POST:
         form = DestinationForm(request.POST) if request.method == "POST" else DestinationForm()
     error = None
     if request.method == "POST":
@@ -173,11 +172,10 @@ def restore(request, entry_id):
         if form is None or parent is not None:
             try:
                 restored = restore_page(entry, user=request.user, parent=parent)
-            except ParentGone as refusal:
+            except RestoreRefused as refusal:
+                # Parent gone, or a place the page may not go: ask for another one.
                 error = str(refusal)
                 form = form or DestinationForm()
-            except RestoreRefused as refusal:
-                error = str(refusal)
             else:
                 message = _("“%(title)s” is back in its place.")
                 if restored.slug_changed:
