@@ -45,6 +45,7 @@ from .contact import (
     send_contact_message,
 )
 from .members_area import hub_context
+from .trash.models import TrashedPage, TrashFolderPage  # noqa: F401 (the trash's models)
 
 EVENTS_PER_PAGE = 10
 HOME_EVENTS = 3

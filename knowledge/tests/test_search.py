@@ -1,4 +1,5 @@
-"""Site search finds what a structure shares publicly; its members-only sections only for\nnetwork members."""
+"""Site search finds what a structure shares publicly; its members-only sections only for
+network members."""
 
 import pytest
 

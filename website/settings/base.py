@@ -318,6 +318,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # No third party: Gravatar would receive a hash of every staff member's email address.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
+# Editors see who else has a page open and are warned when someone saved in between
+# (milliseconds between pings); a stale save is refused (website.concurrent_edits).
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10000
 WAGTAILSEARCH_BACKENDS = {"default": search_backend(env("ELASTICSEARCH_URL", default=""))}
 # The site search (search/): the database backend by default, Elasticsearch 8 through
 # elasticsearch-dsl when ELASTICSEARCH_URL is set. Wagtail's own index above serves the admin.
@@ -370,6 +373,8 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 }
 # django_comments' own limit, also its column's: changing it would change the library's models.
 COMMENT_MAX_LENGTH = 3000
+# Pages and comments deleted more than this many days ago go for good (`purge_trash`).
+RAA_TRASH_DAYS = env.int("RAA_TRASH_DAYS", default=30)
 RAA_COMMENT_EDIT_MINUTES = 15  # authors edit or delete their comment for this long
 RAA_COMMENT_RATE_LIMIT = 5  # comments per member...
 RAA_COMMENT_RATE_PERIOD = 60  # ...per this many seconds

@@ -18,8 +18,13 @@ from wagtail.test.utils.form_data import querydict_from_html
 from members.tests.factories import UserFactory
 
 PROJECT_APPS = {"core", "knowledge", "members", "blog", "follows", "search", "website"}
+# Editors create and edit every page type but the trash's folder (``is_creatable = False``).
 PAGE_TYPES = sorted(
-    (model for model in get_page_models() if model._meta.app_label in PROJECT_APPS),
+    (
+        model
+        for model in get_page_models()
+        if model._meta.app_label in PROJECT_APPS and model.is_creatable
+    ),
     key=lambda model: model._meta.label,
 )
 VARIANTS = ["with_relations", "without_relations"]
