@@ -6,6 +6,8 @@ illustrative, so the site labels it "donnée illustrative". Runs after the blog'
 some lessons cite (found by slug as plain pages: the blog sits above the knowledge base).
 """
 
+import datetime
+
 from django.contrib.auth.models import Group
 from wagtail.models import Page, PageViewRestriction
 
@@ -24,6 +26,10 @@ from .models import (
 from .vocabularies import SectionVisibility, Sector, StructureType, Theme
 
 EXAMPLE = "\n\n*Enseignement donné en exemple pour la démonstration du site.*"
+
+
+# Lessons are dated on the demo's timeline, nine days apart, the last one on 25 June 2010.
+PUBLISHED_FROM = datetime.datetime(2010, 2, 10, 10, 0, tzinfo=datetime.UTC)
 
 
 def lesson(slug, title, kind, summary, body, **facets):
@@ -356,6 +362,11 @@ def build_lessons(stdout):
             created += 1
             if spec.get("members_only"):
                 restrict_to_network(page)
+            # On the demo's timeline (seen from 30 June 2010), not on the day it was loaded.
+            published = PUBLISHED_FROM + datetime.timedelta(days=9 * created)
+            LessonPage.objects.filter(pk=page.pk).update(
+                first_published_at=published, last_published_at=published
+            )
     stdout.write(
         f"Lessons learned ready: /enseignements/ ({created} created, {len(LESSONS)} in all; "
         f"{filled} illustrative assessments added)."

@@ -296,7 +296,11 @@ def resource_entries(page):
             url=page_url(page),
             summary=page.summary,
             body=join(page.get_kind_display(), plain_text(page.body), *texts),
-            date=local_date(page.first_published_at),
+            # A resource is as recent as its latest file version, else its first publication.
+            date=max(
+                (row.version_date for row in files if row.version_date),
+                default=local_date(page.first_published_at),
+            ),
             structure=first_structure(structures),
             facets={
                 **structure_facets(structures),

@@ -45,6 +45,7 @@ from search.results import (
 BATCH_SIZE = 200
 WEIGHTS = (("title_terms", 3.0), ("summary_terms", 2.0), ("body_terms", 1.0))
 PHRASE_WEIGHT = 2.0
+ADJACENT_WEIGHT = 2.0  # the query's words side by side in the text
 FEW_RESULTS = 3  # below this many results, the answer suggests a corrected query
 MAX_WORD_LENGTH = 60
 
@@ -267,7 +268,8 @@ class DatabaseBackend(SearchBackend):
                 output_field=IntegerField(),
             ),
             score=ExpressionWrapper(
-                sum((score for _c, score in units), Value(0.0)), output_field=FloatField()
+                sum((score for _c, score in units), self._adjacency(query)),
+                output_field=FloatField(),
             ),
         ).order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
         total = found.count()
@@ -279,10 +281,24 @@ class DatabaseBackend(SearchBackend):
             page = list(found.defer(*unused)[start : start + query.per_page])
         results = self._results(page, query)
         suggestion = ""
-        if total < FEW_RESULTS:
+        # Few results, or none holding every word: a misspelt word may be the cause.
+        partial = bool(page) and query.page == 1 and page[0].matched < len(units)
+        if total < FEW_RESULTS or partial:
             suggestion = self._suggestion(query)
         return SearchResponse(
             query=query, results=results, total=total, facets=facets, suggestion=suggestion
+        )
+
+    @staticmethod
+    def _adjacency(query):
+        """Words typed together and found together, as typed (“clauses sociales”), rank first
+        among entries matching as many words."""
+        if len(query.terms) < 2:
+            return Value(0.0)
+        return Case(
+            When(phrase_text__contains=text.query_phrase(query.terms), then=Value(ADJACENT_WEIGHT)),
+            default=Value(0.0),
+            output_field=FloatField(),
         )
 
     @staticmethod

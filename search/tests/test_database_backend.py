@@ -256,3 +256,29 @@ def test_a_word_stays_while_a_public_entry_holds_it(backend):
     assert SearchWord.objects.get(word="mutualisation").documents == 1
     backend.remove([1, 2, 3])
     assert not SearchWord.objects.exists()
+
+
+# -- Ranking among equals and suggestions ------------------------------------------------------
+
+
+def test_words_found_side_by_side_rank_first_among_entries_matching_as_many(backend):
+    backend.rebuild(
+        [
+            entry("page:40", "Bilan", body="Des clauses partout, et des critères sociaux."),
+            entry("page:41", "Plan", body="Insérer des clauses sociales dans les marchés."),
+        ]
+    )
+
+    assert titles(backend.search(parse_query("clauses sociales"), VISITOR)) == ["Plan", "Bilan"]
+
+
+def test_a_misspelt_word_is_corrected_even_when_the_other_words_find_plenty(backend):
+    backend.rebuild(
+        [entry(f"page:{50 + n}", f"Restauration collective {n}", body="Cantine.") for n in range(5)]
+    )
+
+    response = backend.search(parse_query("restauraton collective"), VISITOR)
+
+    assert response.total == 5
+    assert response.suggestion == "restauration collective"
+    assert backend.search(parse_query("restauration collective"), VISITOR).suggestion == ""
