@@ -48,6 +48,7 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_models.py",
     "search/tests/test_database_backend.py",
     "search/tests/test_indexing.py",
+    "search/tests/test_search_demo.py",
     "website/tests/test_agenda.py",
     "website/tests/test_faults.py",
     "website/tests/test_concurrent_edits.py",
