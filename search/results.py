@@ -63,6 +63,12 @@ class Query:
     def is_empty(self):
         return not self.words
 
+    @property
+    def is_overview(self):
+        """No word and no filter: the facets' overview, with no result. Filters without words
+        list what they select, the latest first."""
+        return self.is_empty and not self.filters
+
 
 WORD = re.compile(r"\w+")  # "l'achat" gives "l" and "achat": elided articles are stop words
 

@@ -256,7 +256,7 @@ class DatabaseBackend(SearchBackend):
             matching = readable.none()
 
         facets = self._facets(matching, query.filters)
-        if query.is_empty:
+        if query.is_overview:
             return SearchResponse(query=query, results=[], total=0, facets=facets)
 
         found = matching

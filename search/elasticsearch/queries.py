@@ -110,7 +110,7 @@ def window(query):
     """``(from, size)`` of the query's page within Elasticsearch's 10 000 first results; past
     them, or for an empty query (the facets' overview), no result: the facets still come."""
     start = (query.page - 1) * query.per_page
-    if query.is_empty or start >= MAX_WINDOW:
+    if query.is_overview or start >= MAX_WINDOW:
         return 0, 0
     return start, min(query.per_page, MAX_WINDOW - start)
 
@@ -129,22 +129,19 @@ class EntrySearch(FacetedSearch):
 
     def search(self):
         s = super().search().filter(privacy_filter(self.audience)).extra(track_total_hits=True)
-        if self.search_query.is_empty:
+        s = s.source(["kind", "title", "url", "date", "structure", "facet_label.theme", "summary"])
+        if self.search_query.is_empty:  # filters alone: what they select, with their summary
             return s
-        s = (
-            s.source(["kind", "title", "url", "date", "structure", "facet_label.theme"])
-            .highlight(
-                "body",
-                "summary",
-                fragment_size=SNIPPET_LENGTH,
-                number_of_fragments=1,
-                no_match_size=SNIPPET_LENGTH,
-            )
-            .highlight_options(
-                pre_tags=[MARK_START],
-                post_tags=[MARK_END],
-                max_analyzed_offset=MAX_ANALYZED_OFFSET,
-            )
+        s = s.highlight(
+            "body",
+            "summary",
+            fragment_size=SNIPPET_LENGTH,
+            number_of_fragments=1,
+            no_match_size=SNIPPET_LENGTH,
+        ).highlight_options(
+            pre_tags=[MARK_START],
+            post_tags=[MARK_END],
+            max_analyzed_offset=MAX_ANALYZED_OFFSET,
         )
         if self.search_query.terms:
             s = s.suggest(
@@ -163,8 +160,12 @@ class EntrySearch(FacetedSearch):
         return search.query(text_query(query))
 
     def sort(self, search):
-        # Equal scores in a stable order, so that pages neither repeat nor skip a result.
-        return search.sort("_score", {"date": {"order": "desc", "missing": "_last"}}, "key")
+        # Equal scores in a stable order, so that pages neither repeat nor skip a result;
+        # filters without words: what they select, the latest first.
+        by_date = {"date": {"order": "desc", "missing": "_last"}}
+        if self.search_query.is_empty:
+            return search.sort(by_date, "key")
+        return search.sort("_score", by_date, "key")
 
 
 def live_words_search(words, index, using):

@@ -44,7 +44,8 @@ def result_from(hit):
         date=parse_date(source.get("date")),
         structure=(source.get("structure") or {}).get("label", ""),
         themes=labels((source.get("facet_label") or {}).get("theme")),
-        snippet=snippet(hit.get("highlight") or {}),
+        # No highlight when filters alone asked: the summary is the passage.
+        snippet=snippet(hit.get("highlight") or {"summary": [source.get("summary") or ""]}),
         score=float(hit.get("_score") or 0.0),
     )
 
@@ -123,7 +124,7 @@ def response_from(query, raw, live_words=frozenset()):
     return SearchResponse(
         query=query,
         results=[result_from(hit) for hit in hits.get("hits", ())],
-        total=0 if query.is_empty else total,
+        total=0 if query.is_overview else total,
         facets=facets_from(raw.get("aggregations", {}), query.filters),
         suggestion=suggestion_from(suggest, query.text, live_words) if query.terms else "",
     )

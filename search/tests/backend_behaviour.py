@@ -258,6 +258,14 @@ class BackendBehaviour:
 
     # -- Facets ------------------------------------------------------------------------------
 
+    def test_filters_without_words_list_what_they_select_the_latest_first(self, backend):
+        self.index(backend, corpus())
+        response = self.search(backend, "", filters={"theme": ["environnement"]})
+        assert response.total == 2
+        dates = [result.date for result in response.results]
+        assert len(dates) == 2 and dates == sorted(dates, reverse=True)
+        assert self.search(backend, "", filters={"kind": ["lesson"]}).total == 1
+
     def test_an_empty_query_gives_the_facets_overview(self, backend):
         self.index(backend, corpus())
         response = self.search(backend, "")

@@ -60,12 +60,22 @@ def test_legal_pages_keep_a_tenth_of_their_score():
 
 
 def test_an_empty_query_asks_for_the_facets_overview_only():
-    body = body_for("", {"kind": ["lesson"]}, audience=VISITOR)
+    body = body_for("", audience=VISITOR)
 
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert body["query"]["bool"]["filter"][0]["bool"]["must_not"]  # privacy all the same
     assert (body["from"], body["size"]) == (0, 0)
     assert "theme" in body["aggs"]["_filter_theme"]["aggs"]
+    assert "suggest" not in body and "highlight" not in body
+
+
+def test_filters_without_words_ask_for_what_they_select_the_latest_first():
+    body = body_for("", {"kind": ["lesson"]}, audience=VISITOR)
+
+    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert (body["from"], body["size"]) == (0, 10)
+    assert body["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "key"]
+    assert "lesson" in str(body["post_filter"])
     assert "suggest" not in body and "highlight" not in body
 
 
