@@ -80,3 +80,27 @@ def test_suggestion_cases(typed, options, live, suggestion):
     answer = {**canned_answer(), "suggest": {"spelling": spelling}}
 
     assert response_from(parse_query(typed), answer, live).suggestion == suggestion
+
+
+def test_filters_alone_show_each_result_with_its_escaped_summary():
+    raw = {
+        "hits": {
+            "total": {"value": 1},
+            "hits": [
+                {
+                    "_source": {
+                        "kind": "lesson",
+                        "title": "T",
+                        "url": "/t/",
+                        "summary": "<b>Bio</b>",
+                    },
+                    "_score": None,
+                }
+            ],
+        }
+    }
+
+    response = response_from(parse_query("", {"kind": ["lesson"]}), raw)
+
+    assert response.total == 1
+    assert response.results[0].snippet == "&lt;b&gt;Bio&lt;/b&gt;"
