@@ -1,10 +1,13 @@
 """Every email is a task: the site's own, allauth's and Wagtail's, delivered by the worker."""
 
+import datetime
+
 import pytest
 from allauth.account.adapter import get_adapter
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.mail import send_mail as wagtail_send_mail
 
@@ -48,3 +51,32 @@ def test_allauth_and_wagtail_emails_wait_in_the_database_until_the_worker_sends_
     assert wagtail_message.alternatives[0][1] == "text/html"
     allauth_message = next(m for m in mail.outbox if m.to == ["inconnu@exemple.fr"])
     assert allauth_message.alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_the_mail_server_could_not_take_is_sent_again_later():
+    unreachable = {
+        **QUEUED,
+        "RAA_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": 9,  # nothing listens there: the connection is refused
+        "EMAIL_TIMEOUT": 2,
+    }
+    with override_settings(**unreachable):
+        get_adapter().send_mail(
+            "account/email/unknown_account",
+            "inconnu@exemple.fr",
+            {"signup_url": "https://raa.exemple.fr/comptes/signup/"},
+        )
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 1
+    assert retry.run_after > timezone.now() + datetime.timedelta(seconds=30)
+    assert mail.outbox == []
+
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # a minute later
+    with override_settings(**QUEUED):  # the server is back
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert [message.to for message in mail.outbox] == [["inconnu@exemple.fr"]]
