@@ -38,3 +38,24 @@ class IndexEntry:
     members_only: bool = False  # readable by network members only (a structure's section)
     demoted: bool = False  # legal or technical page: ranked below content
     public: bool = True  # anyone may read it (set by the indexer): feeds suggestions only
+
+    @classmethod
+    def of_page(cls, page, kind, part="", anchor="", **fields):
+        """The entry of ``page`` (or of one ``part`` of it, found at ``#anchor``): its key,
+        page, path, URL and title filled in; ``fields`` give the rest or override them."""
+        url = page_url(page)
+        fields.setdefault("title", page.title)
+        return cls(
+            key=f"page:{page.pk}:{part}" if part else f"page:{page.pk}",
+            page_id=page.pk,
+            path=page.path,
+            kind=kind,
+            url=f"{url}#{anchor}" if url and anchor else url,
+            **fields,
+        )
+
+
+def page_url(page):
+    """The page's URL relative to its site root ("" when it is not under a site)."""
+    parts = page.get_url_parts()
+    return parts[2] if parts else ""

@@ -49,12 +49,6 @@ def _member_group_ids():
     return frozenset(Group.objects.filter(name__in=names).values_list("pk", flat=True))
 
 
-def page_url(page):
-    """The page's URL relative to its site root ("" when it is not under a site)."""
-    parts = page.get_url_parts()
-    return parts[2] if parts else ""
-
-
 def local_date(moment):
     """The date of a ``datetime`` in the site's time zone (``None`` stays ``None``)."""
     if moment is None:
@@ -109,7 +103,6 @@ def structure_entries(page):
     sectors = term_tags(page.sectors.all())
     if sectors:
         facets["sector"] = sectors
-    url = page_url(page)
     profile = [
         page.structure_type.name,
         str(page.departement),
@@ -119,13 +112,9 @@ def structure_entries(page):
         " ".join(sector.label for sector in sectors),
     ]
     entries = [
-        IndexEntry(
-            key=f"page:{page.pk}",
-            page_id=page.pk,
-            path=page.path,
-            kind="structure",
-            title=page.title,
-            url=url,
+        IndexEntry.of_page(
+            page,
+            "structure",
             summary=page.summary,
             body=join(rich_text(page.body), *profile),
             structure=structure_tag(page),
@@ -141,13 +130,12 @@ def structure_entries(page):
             merged = {tag.value: tag for tag in [*section_facets.get(name, []), *tags]}
             section_facets[name] = list(merged.values())
         entries.append(
-            IndexEntry(
-                key=f"page:{page.pk}:{section.value}",
-                page_id=page.pk,
-                path=page.path,
-                kind="section",
+            IndexEntry.of_page(
+                page,
+                "section",
+                part=section.value,
+                anchor=section.anchor,
                 title=f"{section.label} — {page.title}",
-                url=f"{url}#{section.anchor}" if url else "",
                 body=text,
                 structure=structure_tag(page),
                 facets=section_facets,
@@ -287,13 +275,9 @@ def resource_entries(page):
         texts.append(join(row.label, text))
     structures = [*page.structures.all(), page.team_structure]
     return [
-        IndexEntry(
-            key=f"page:{page.pk}",
-            page_id=page.pk,
-            path=page.path,
-            kind="resource",
-            title=page.title,
-            url=page_url(page),
+        IndexEntry.of_page(
+            page,
+            "resource",
             summary=page.summary,
             body=join(page.get_kind_display(), plain_text(page.body), *texts),
             # A resource is as recent as its latest file version, else its first publication.
@@ -328,13 +312,9 @@ def lesson_entries(page):
         if tags:
             facets[name] = tags
     return [
-        IndexEntry(
-            key=f"page:{page.pk}",
-            page_id=page.pk,
-            path=page.path,
-            kind="lesson",
-            title=page.title,
-            url=page_url(page),
+        IndexEntry.of_page(
+            page,
+            "lesson",
             summary=page.summary,
             body=join(plain_text(page.body), page.kind.name),
             date=local_date(page.first_published_at),

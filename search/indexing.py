@@ -19,10 +19,10 @@ from django.utils import translation
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.searchable import IndexEntry
+from core.searchable import IndexEntry, page_url
 from core.visibility import Reader, page_restrictions
 from knowledge.models import StructurePage
-from knowledge.searchable import join, page_url, restrictions_read_once, rich_text
+from knowledge.searchable import join, restrictions_read_once, rich_text
 
 from .backends import get_backend
 
@@ -66,13 +66,9 @@ def default_entries(page):
         if value:
             texts.append(rich_text(str(value)))
     return [
-        IndexEntry(
-            key=f"page:{page.pk}",
-            page_id=page.pk,
-            path=page.path,
-            kind="page",
-            title=page.title,
-            url=page_url(page),
+        IndexEntry.of_page(
+            page,
+            "page",
             summary=" ".join((page.search_description or "").split()),
             body=join(*dict.fromkeys(texts)),
         )

@@ -30,7 +30,6 @@ from knowledge.models import StructurePage
 from knowledge.searchable import (
     first_structure,
     local_date,
-    page_url,
     rich_text,
     structure_facets,
 )
@@ -332,13 +331,9 @@ class EventPage(RoutablePageMixin, Page):
         """The site search's entry, dated by the event's start."""
         structures = list(self.structures.all())
         return [
-            IndexEntry(
-                key=f"page:{self.pk}",
-                page_id=self.pk,
-                path=self.path,
-                kind="event",
-                title=self.title,
-                url=page_url(self),
+            IndexEntry.of_page(
+                self,
+                "event",
                 summary=self.place,
                 body=rich_text(self.description),
                 date=local_date(self.start),

@@ -32,7 +32,7 @@ from core.pages import SectionPage
 from core.searchable import IndexEntry
 from core.visibility import visible_to
 from knowledge.models import StructurePage
-from knowledge.searchable import first_structure, join, page_url, structure_facets
+from knowledge.searchable import first_structure, join, structure_facets
 
 POST_BODY_MAX_LENGTH = 50_000
 POSTS_PER_PAGE = 10
@@ -188,13 +188,9 @@ class BlogPostPage(Page):
         """The site search's entry: categories and tags are words of the post."""
         structures = [self.structure] if self.structure_id else []
         return [
-            IndexEntry(
-                key=f"page:{self.pk}",
-                page_id=self.pk,
-                path=self.path,
-                kind="post",
-                title=self.title,
-                url=page_url(self),
+            IndexEntry.of_page(
+                self,
+                "post",
                 summary=self.summary,
                 body=join(
                     self.body_text(),
