@@ -7,6 +7,8 @@ they read the site as its users do, so they need no transactional database and n
 rebuilt per test.
 """
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -16,6 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ACCOUNTS = {
@@ -39,11 +42,28 @@ def free_port():
         return sock.getsockname()[1]
 
 
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between messages in the file-based backend's files
+
+
 @dataclass
 class DemoServer:
     url: str
     process: subprocess.Popen
     log: Path
+    mail: Path  # the server's outgoing emails, one file per connection (file-based backend)
+    media: Path  # its MEDIA_ROOT (runserver with DEBUG off does not serve it)
+
+    def emails(self, to=None):
+        """The emails the server has sent so far, oldest first (``email.message.EmailMessage``),
+        only those addressed to ``to`` if given."""
+        messages = []
+        for path in sorted(self.mail.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
+            for raw in path.read_bytes().split(MAIL_SEPARATOR):
+                if raw.strip():
+                    messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+        if to is not None:
+            messages = [m for m in messages if to in m.get("To", "")]
+        return messages
 
     def stop(self):
         self.process.terminate()
@@ -62,6 +82,7 @@ def start_demo_server(folder):
         "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
         "TEST_MEDIA_ROOT": str(folder / "media"),
         "TEST_SITE_URL": f"http://127.0.0.1:{port}",
+        "TEST_EMAIL_FILE_PATH": str(folder / "mail"),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -85,7 +106,7 @@ def start_demo_server(folder):
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    server = DemoServer(f"http://127.0.0.1:{port}", process, log)
+    server = DemoServer(f"http://127.0.0.1:{port}", process, log, folder / "mail", folder / "media")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -107,6 +128,20 @@ def log_in(page, server, role):
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
+
+
+def open_action_plan(page, demo_server):
+    """Pessac's edit view, from the "Edit" link of the userbar on its page, at the plan tab."""
+    page.goto(demo_server.url + "/structures/pessac/")
+    edit_url = page.locator("a[href$='/edit/'][href*='/admin/pages/']").first.get_attribute("href")
+    page.goto(urljoin(page.url, edit_url))
+    page.get_by_role("tab", name="Plan d'actions").click()
+
+
+def publish(page):
+    # "Publish" sits in the save button's menu; the menu's toggle is not what we test.
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('button[name=action-publish]').click()")
 
 
 def watch_csp(page):
