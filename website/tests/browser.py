@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ACCOUNTS = {
@@ -52,6 +53,7 @@ class DemoServer:
     log: Path
     mail: Path  # the server's outgoing emails, one file per connection (file-based backend)
     media: Path  # its MEDIA_ROOT (runserver with DEBUG off does not serve it)
+    drop_database: Callable[[], None] | None = None  # a PostgreSQL database of its own
 
     def emails(self, to=None):
         """The emails the server has sent so far, oldest first (``email.message.EmailMessage``),
@@ -71,15 +73,42 @@ class DemoServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.drop_database:
+            self.drop_database()
+
+
+def demo_database(folder):
+    """``(url, drop)``: where the demo server keeps its data. A SQLite file in ``folder``; when
+    the tests run on PostgreSQL (``DATABASE_URL``), a fresh database beside theirs, which
+    ``drop()`` removes."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return f"sqlite:///{folder / 'demo.sqlite3'}", None
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'raa'}_demo_{os.getpid()}"
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+    def run(sql):
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
 
 
 def start_demo_server(folder):
     """Build the demo database in ``folder`` and serve it; returns a ``DemoServer``."""
     port = free_port()
+    database_url, drop_database = demo_database(folder)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "website.settings.test",
-        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "DATABASE_URL": database_url,
         "TEST_MEDIA_ROOT": str(folder / "media"),
         "TEST_SITE_URL": f"http://127.0.0.1:{port}",
         "TEST_EMAIL_FILE_PATH": str(folder / "mail"),
@@ -96,8 +125,13 @@ def start_demo_server(folder):
             timeout=600,
         )
 
-    manage("migrate", "--no-input")
-    manage("shell", "-c", BUILD_DEMO)
+    try:
+        manage("migrate", "--no-input")
+        manage("shell", "-c", BUILD_DEMO)
+    except subprocess.CalledProcessError:
+        if drop_database:
+            drop_database()
+        raise
     log = folder / "server.log"
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -106,7 +140,9 @@ def start_demo_server(folder):
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    server = DemoServer(f"http://127.0.0.1:{port}", process, log, folder / "mail", folder / "media")
+    server = DemoServer(
+        f"http://127.0.0.1:{port}", process, log, folder / "mail", folder / "media", drop_database
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
