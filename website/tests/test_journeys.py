@@ -187,8 +187,12 @@ def test_a_newcomer_signs_up_is_approved_comments_and_hears_of_a_reply(open_page
     notices = [m for m in demo_server.emails(to=address) if "Avec plaisir" in text_of(m)]
     assert len(notices) == 1
     reading = newcomer.context.new_page()  # the link, as opened from a mail client
-    reading.goto(next(url for url in links_in(notices[0]) if "/blog/" in url))
-    assert reading.locator(".comment-list--replies", has_text="Avec plaisir").is_visible()
+    link = next(url for url in links_in(notices[0]) if "/blog/" in url)
+    reading.goto(link)
+    anchor = link.rsplit("#", 1)[1]  # the reply itself
+    assert reading.locator(
+        f".comment-list--replies #{anchor}", has_text="Avec plaisir"
+    ).is_visible()
 
 
 def test_a_referent_reports_progress_and_a_moderated_post_reaches_a_follower(
