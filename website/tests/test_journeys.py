@@ -15,6 +15,8 @@ A failing journey leaves a screenshot of every page it opened in the test's outp
 """
 
 import re
+from io import BytesIO
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -44,8 +46,6 @@ def open_page(browser, demo_server, request, output_path):
     yield open_page
     report = getattr(request.node, "rep_call", None)
     if report is None or report.failed:
-        from pathlib import Path
-
         folder = Path(output_path)
         folder.mkdir(parents=True, exist_ok=True)
         for number, context in enumerate(contexts, 1):
@@ -66,6 +66,15 @@ def text_of(email):
 def links_in(email):
     """The addresses in an email's text."""
     return re.findall(r"https?://[^\s>]+", text_of(email))
+
+
+def png():
+    """A small PNG image, made here."""
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (640, 360), (30, 110, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def admin_id(page):
@@ -269,16 +278,6 @@ def test_a_referent_reports_progress_and_a_moderated_post_reaches_a_follower(
     reading = member.context.new_page()  # the follower opens the email's link
     reading.goto(next(url for url in links_in(notices[0]) if "/blog/" in url))
     assert reading.locator("main h1").first.inner_text().strip() == title
-
-
-def png():
-    from io import BytesIO
-
-    from PIL import Image
-
-    buffer = BytesIO()
-    Image.new("RGB", (640, 360), (30, 110, 60)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_a_members_only_resource_is_downloaded_by_a_member_not_by_a_visitor(open_page, demo_server):
