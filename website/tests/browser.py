@@ -7,6 +7,8 @@ they read the site as its users do, so they need no transactional database and n
 rebuilt per test.
 """
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -14,8 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ACCOUNTS = {
@@ -39,11 +43,29 @@ def free_port():
         return sock.getsockname()[1]
 
 
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between messages in the file-based backend's files
+
+
 @dataclass
 class DemoServer:
     url: str
     process: subprocess.Popen
     log: Path
+    mail: Path  # the server's outgoing emails, one file per connection (file-based backend)
+    media: Path  # its MEDIA_ROOT (runserver with DEBUG off does not serve it)
+    drop_database: Callable[[], None] | None = None  # a PostgreSQL database of its own
+
+    def emails(self, to=None):
+        """The emails the server has sent so far, oldest first (``email.message.EmailMessage``),
+        only those addressed to ``to`` if given."""
+        messages = []
+        for path in sorted(self.mail.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
+            for raw in path.read_bytes().split(MAIL_SEPARATOR):
+                if raw.strip():
+                    messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+        if to is not None:
+            messages = [m for m in messages if to in m.get("To", "")]
+        return messages
 
     def stop(self):
         self.process.terminate()
@@ -51,17 +73,45 @@ class DemoServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.drop_database:
+            self.drop_database()
+
+
+def demo_database(folder):
+    """``(url, drop)``: where the demo server keeps its data. A SQLite file in ``folder``; when
+    the tests run on PostgreSQL (``DATABASE_URL``), a fresh database beside theirs, which
+    ``drop()`` removes."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return f"sqlite:///{folder / 'demo.sqlite3'}", None
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'raa'}_demo_{os.getpid()}"
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+    def run(sql):
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
 
 
 def start_demo_server(folder):
     """Build the demo database in ``folder`` and serve it; returns a ``DemoServer``."""
     port = free_port()
+    database_url, drop_database = demo_database(folder)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "website.settings.test",
-        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "DATABASE_URL": database_url,
         "TEST_MEDIA_ROOT": str(folder / "media"),
         "TEST_SITE_URL": f"http://127.0.0.1:{port}",
+        "TEST_EMAIL_FILE_PATH": str(folder / "mail"),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -75,8 +125,13 @@ def start_demo_server(folder):
             timeout=600,
         )
 
-    manage("migrate", "--no-input")
-    manage("shell", "-c", BUILD_DEMO)
+    try:
+        manage("migrate", "--no-input")
+        manage("shell", "-c", BUILD_DEMO)
+    except subprocess.CalledProcessError:
+        if drop_database:
+            drop_database()
+        raise
     log = folder / "server.log"
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -85,7 +140,9 @@ def start_demo_server(folder):
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    server = DemoServer(f"http://127.0.0.1:{port}", process, log)
+    server = DemoServer(
+        f"http://127.0.0.1:{port}", process, log, folder / "mail", folder / "media", drop_database
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -107,6 +164,20 @@ def log_in(page, server, role):
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
+
+
+def open_action_plan(page, demo_server):
+    """Pessac's edit view, from the "Edit" link of the userbar on its page, at the plan tab."""
+    page.goto(demo_server.url + "/structures/pessac/")
+    edit_url = page.locator("a[href$='/edit/'][href*='/admin/pages/']").first.get_attribute("href")
+    page.goto(urljoin(page.url, edit_url))
+    page.get_by_role("tab", name="Plan d'actions").click()
+
+
+def publish(page):
+    # "Publish" sits in the save button's menu; the menu's toggle is not what we test.
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('button[name=action-publish]').click()")
 
 
 def watch_csp(page):

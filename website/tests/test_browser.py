@@ -4,11 +4,17 @@ keyboard and in the admin. All against the demo site served by its own process
 (``website/tests/browser.py``)."""
 
 import re
-from urllib.parse import urljoin
 
 import pytest
 
-from website.tests.browser import axe_violations, log_in, overflow, watch_csp
+from website.tests.browser import (
+    axe_violations,
+    log_in,
+    open_action_plan,
+    overflow,
+    publish,
+    watch_csp,
+)
 
 # One xdist worker runs them all: the demo server is built once.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -139,20 +145,6 @@ def test_totp_activation_shows_its_qr_code_under_the_strict_policy(browser, demo
 
 
 # Pessac's staff referent in the real Wagtail admin (the demo gives Pessac direct publishing).
-
-
-def open_action_plan(page, demo_server):
-    """Pessac's edit view, from the "Edit" link of the userbar on its page, at the plan tab."""
-    page.goto(demo_server.url + "/structures/pessac/")
-    edit_url = page.locator("a[href$='/edit/'][href*='/admin/pages/']").first.get_attribute("href")
-    page.goto(urljoin(page.url, edit_url))
-    page.get_by_role("tab", name="Plan d'actions").click()
-
-
-def publish(page):
-    # "Publish" sits in the save button's menu; the menu's toggle is not what we test.
-    with page.expect_navigation():
-        page.evaluate("document.querySelector('button[name=action-publish]').click()")
 
 
 def plan_rows(page, demo_server):
