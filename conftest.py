@@ -119,10 +119,37 @@ def demo_server(tmp_path_factory):
     server.stop()
 
 
+# The demo content, built once per test process: its modules run one after the other (see
+# ``pytest_collection_modifyitems``), inside one transaction opened by the first of them and
+# rolled back before the first test that does not ask for it, or at the end.
+_DEMO = {}
+
+
+def _close_demo(blocker):
+    atomic = _DEMO.pop("atomic", None)
+    _DEMO.pop("home", None)
+    if atomic is None:
+        return
+    from django.core.cache import cache
+    from django.db import transaction
+
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+        cache.clear()  # Wagtail caches the site's root paths
+
+
+@pytest.fixture(scope="session")
+def _demo_content(django_db_setup, django_db_blocker):
+    """Closes the demo's transaction before the test database goes."""
+    yield _DEMO
+    _close_demo(django_db_blocker)
+
+
 @pytest.fixture(scope="module")
-def demo_tree(django_db_setup, django_db_blocker):
-    """The page tree and accounts ``load_demo_content --with-accounts`` builds, made once for
-    the test module inside a transaction rolled back after it (each test rolls back its own
+def demo_tree(_demo_content, django_db_blocker):
+    """The page tree and accounts ``load_demo_content --with-accounts`` builds, made once per
+    test process inside a transaction that is never committed (each test rolls back its own
     changes, as usual). Returns the home page."""
     from io import StringIO
 
@@ -132,18 +159,51 @@ def demo_tree(django_db_setup, django_db_blocker):
     from django.test.utils import override_settings
 
     with django_db_blocker.unblock():
+        if "home" not in _DEMO:
+            _DEMO["atomic"] = atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                with override_settings(DEBUG=True):  # --with-accounts refuses with DEBUG off
+                    call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+                from website.models import HomePage
+
+                _DEMO["home"] = HomePage.objects.get()
+            except BaseException:
+                _close_demo(django_db_blocker)
+                raise
+        cache.clear()  # each module starts from the same state
+        yield _DEMO["home"]
+
+
+@pytest.fixture(autouse=True)
+def _demo_test_rolls_back(request):
+    """A demo test without the ``db`` fixture (it reads through ``demo_tree``'s access) still
+    leaves the demo as it found it for the modules after it."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if "demo_tree" not in request.fixturenames or uses_db:
+        yield
+        return
+    from django.db import transaction
+
+    request.getfixturevalue("demo_tree")
+    with request.getfixturevalue("django_db_blocker").unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with override_settings(DEBUG=True):  # --with-accounts refuses with DEBUG off
-                call_command("load_demo_content", "--with-accounts", stdout=StringIO())
-            from website.models import HomePage
-
-            yield HomePage.objects.get()
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            cache.clear()  # Wagtail caches the site's root paths
+
+
+def pytest_runtest_setup(item):
+    if "atomic" in _DEMO and "demo_tree" not in item.fixturenames:
+        from pytest_django.plugin import blocking_manager_key
+
+        _close_demo(item.config.stash[blocking_manager_key])
 
 
 @pytest.fixture
