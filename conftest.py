@@ -199,6 +199,7 @@ def _demo_test_rolls_back(request):
             atomic.__exit__(None, None, None)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     if "atomic" in _DEMO and "demo_tree" not in item.fixturenames:
         from pytest_django.plugin import blocking_manager_key
