@@ -144,6 +144,7 @@ COMMENTS_APP = "django_comments_xtd"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.FrenchFirstLocaleMiddleware",
@@ -157,6 +158,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: a page served from the cache still goes out through every middleware above.
+    "core.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -186,6 +189,26 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": redis_cache(env("REDIS_URL", default=""))}
+
+# Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or
+# deletion in these apps (except core.page_cache.IGNORED_MODELS and these) invalidates them all.
+RAA_PAGE_CACHE_SECONDS = env.int("RAA_PAGE_CACHE_SECONDS", default=300)
+RAA_PAGE_CACHE_APPS = [
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailredirects",
+    "taggit",
+    "core",
+    "knowledge",
+    "members",
+    "blog",
+    "website",
+    "django_comments",
+    "django_comments_xtd",
+]
+RAA_PAGE_CACHE_IGNORED_MODELS = []
+RAA_PAGE_CACHE_STAMP_FILE = env("RAA_PAGE_CACHE_STAMP_FILE", default="")
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
