@@ -291,5 +291,6 @@ def connect():
     signals.post_delete.connect(_on_change, dispatch_uid="raa_page_cache_delete")
     signals.m2m_changed.connect(_on_m2m, dispatch_uid="raa_page_cache_m2m")
     # Moves update the tree with queries, not save(); publishing and unpublishing also save.
-    for name in ("page_published", "page_unpublished", "post_page_move", "published", "unpublished"):
+    names = ("page_published", "page_unpublished", "post_page_move", "published", "unpublished")
+    for name in names:
         getattr(wagtail_signals, name).connect(_always, dispatch_uid=f"raa_page_cache_{name}")

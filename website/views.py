@@ -4,9 +4,9 @@ robots.txt and the language switch."""
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.template.response import TemplateResponse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.models import Site
 

@@ -302,4 +302,3 @@ def test_an_unchanged_page_or_feed_answers_304(client, post, path):
     post.title = "Autre titre"
     post.save_revision().publish()
     assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.OK
-
