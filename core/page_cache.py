@@ -246,6 +246,9 @@ IGNORED_MODELS = {
     "wagtailcore.comment",
     "wagtailcore.commentreply",
     "wagtailimages.rendition",
+    # Group memberships are synchronised at each login; a visitor's page shows none.
+    "members.user_groups",
+    "members.user_user_permissions",
 }
 
 
@@ -273,8 +276,10 @@ def _on_change(sender, **kwargs):
         invalidate()
 
 
-def _on_m2m(sender, instance, action, **kwargs):
-    if action.startswith("post_") and (_watched(sender) or _watched(type(instance))):
+def _on_m2m(sender, action, pk_set=None, **kwargs):
+    if not action.startswith("post_") or (action != "post_clear" and not pk_set):
+        return  # before the change, or adding rows that were already there
+    if _watched(sender):  # the relation's own table
         invalidate()
 
 

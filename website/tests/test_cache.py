@@ -210,6 +210,26 @@ def test_a_new_comment_shows_on_the_next_view(client, post, member):
     assert "Très utile" not in html(client.get("/blog/achats-verts/"))
 
 
+def test_editing_or_hiding_a_comment_shows_on_the_next_view(client, post, member):
+    client.force_login(member)
+    client.post(reverse("blog_comments:post", args=[post.pk]), {"comment": "Premier jet"})
+    comment = BlogComment.objects.get()
+    client.logout()
+    assert "Premier jet" in html(client.get("/blog/achats-verts/"))
+    client.force_login(member)  # the cache stays as it is when someone logs in
+    assert status(client.get("/blog/achats-verts/", headers={"cookie": ""})) == HIT
+
+    edited = client.post(reverse("blog_comments:edit", args=[comment.pk]), {"comment": "Relu"})
+    assert edited.status_code == HTTPStatus.FOUND
+    client.logout()
+    assert "Relu" in html(client.get("/blog/achats-verts/"))
+
+    comment.refresh_from_db()
+    comment.is_public = False  # what the coordinators' "hide" does
+    comment.save()
+    assert "Relu" not in html(client.get("/blog/achats-verts/"))
+
+
 def test_the_menu_follows_its_pages(client, home_page, blog):
     assert "Qui sommes-nous" not in html(client.get("/blog/"))
 
