@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
@@ -47,6 +47,18 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 PAGE_ATTRIBUTE = "raa_cacheable_page"
 STATUS_HEADER = "X-Page-Cache"
+
+
+class _PagesCache:
+    """The ``pages`` cache when configured, else ``default`` (looked up on each use: tests
+    change the settings)."""
+
+    def __getattr__(self, name):
+        alias = "pages" if "pages" in settings.CACHES else "default"
+        return getattr(caches[alias], name)
+
+
+cache = _PagesCache()
 
 
 def enabled():
@@ -66,7 +78,8 @@ def _stamp_file():
 
 
 def _process_local():
-    return isinstance(cache, LocMemCache)
+    alias = "pages" if "pages" in settings.CACHES else "default"
+    return isinstance(caches[alias], LocMemCache)
 
 
 def generation():
