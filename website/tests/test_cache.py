@@ -251,6 +251,25 @@ def test_editing_or_hiding_a_comment_shows_on_the_next_view(client, post, member
     assert "Relu" not in html(client.get("/blog/achats-verts/"))
 
 
+def test_what_changes_the_generation_and_what_does_not(post, member):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from knowledge.tests.factories import ThemeFactory
+
+    def changes(action):
+        before = page_cache.generation()
+        action()
+        return page_cache.generation() != before
+
+    theme = ThemeFactory(name="Clauses sociales")
+    assert changes(lambda: setattr(theme, "name", "Achats sociaux") or theme.save())  # vocabulary
+    assert changes(theme.delete)
+    assert changes(lambda: post.categories.set([]) or post.tags.add("énergie"))  # tags
+    assert not changes(lambda: SessionStore().save())  # a session
+    assert not changes(lambda: member.groups.add(*member.groups.all()))  # nothing added
+    assert not changes(lambda: member.save(update_fields=["last_login"]))  # a login
+
+
 def test_the_menu_follows_its_pages(client, home_page, blog):
     assert "Qui sommes-nous" not in html(client.get("/blog/"))
 
