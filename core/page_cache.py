@@ -116,7 +116,10 @@ def bump():
 
 def invalidate():
     """Bump now, and again once the current transaction commits (a page rendered from the
-    data before the commit must not be kept under the new generation)."""
+    data before the commit must not be kept under the new generation). Nothing when the page
+    cache is off."""
+    if not enabled():
+        return
     bump()
     transaction.on_commit(bump)
 
