@@ -88,7 +88,7 @@ def generation():
     number = cache.get(GENERATION_KEY)
     if number is None:
         # A new random start: never the number of entries that might still be in the cache.
-        cache.add(GENERATION_KEY, time.time_ns())
+        cache.add(GENERATION_KEY, time.time_ns(), None)  # kept until bumped
         number = cache.get(GENERATION_KEY, 0)
     if not _process_local():
         return str(number)

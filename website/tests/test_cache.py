@@ -251,6 +251,13 @@ def test_editing_or_hiding_a_comment_shows_on_the_next_view(client, post, member
     assert "Relu" not in html(client.get("/blog/achats-verts/"))
 
 
+def test_the_generation_never_expires_by_itself(db):
+    page_cache.generation()
+
+    pages = caches["pages"]
+    assert pages._expire_info[pages.make_key(page_cache.GENERATION_KEY)] is None
+
+
 def test_what_changes_the_generation_and_what_does_not(post, member):
     from django.contrib.sessions.backends.db import SessionStore
 
