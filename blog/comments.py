@@ -21,6 +21,7 @@ from django_comments.models import Comment
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 from django_comments_xtd.models import MaxThreadLevelExceededException
 
+from core import page_cache
 from core.links import absolute_url
 from core.mail import send_templated
 from core.visibility import Reader, can_read, page_restrictions
@@ -172,3 +173,4 @@ def anonymise_comments(user):
     Comment.objects.filter(user=user).update(
         user=None, user_name="", user_email="", user_url="", ip_address=None
     )
+    page_cache.invalidate()  # update() sends no signal

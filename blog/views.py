@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.models import CommentFlag
 from django_comments.views.moderation import perform_delete, perform_flag
 
+from core import page_cache
 from members.middleware import two_factor_refusal
 
 from .comments import comment_refusal, notify_about_comment, post_comment, rate_limited
@@ -156,6 +157,7 @@ def edit(request, comment_id):
         BlogComment.objects.filter(pk=comment.pk).update(
             comment=text, body_html=body_html, edited_at=timezone.now()
         )
+        page_cache.invalidate()  # update() sends no signal
         comment.comment = text
         already = {user.pk for user in mentioned_before}
         notify_about_comment(

@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -375,6 +375,9 @@ class EventPage(RoutablePageMixin, Page):
 class ContactPage(Page):
     """A form that writes to the coordination of the network (accessibility, questions)."""
 
+    # Its form carries a CSRF token: never kept for the next visitor (core.page_cache).
+    cache_anonymous_views = False
+
     introduction = RichTextField(
         _("introduction"), blank=True, features=["h2", "h3", "bold", "italic", "link", "ul"]
     )

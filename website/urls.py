@@ -30,6 +30,7 @@ urlpatterns = [
         "sitemap.xml", sitemap, {"sitemaps": {"wagtail": website_views.SiteSitemap}}, name="sitemap"
     ),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),
+    path("langue/", website_views.choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("commentaires/", include("blog.urls")),
 ]

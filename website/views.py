@@ -1,9 +1,12 @@
-"""Non-page views of the site-wide app: the agenda's ``.ics`` addresses, the sitemap and
-robots.txt."""
+"""Non-page views of the site-wide app: the agenda's ``.ics`` addresses, the sitemap,
+robots.txt and the language switch."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.models import Site
 
@@ -52,3 +55,33 @@ def robots_txt(request):
         {"sitemap_url": absolute_url("/sitemap.xml")},
         content_type="text/plain",
     )
+
+
+def choose_language(request):
+    """``/langue/?language=en&next=/blog/``: the footer's language switch, a ``GET`` form.
+
+    A link or a ``GET`` form needs no CSRF token, so the pages that carry the switch set no
+    cookie and can be served to every visitor from the cache. It only sets the language
+    cookie (a preference, nothing to forge) and goes back to ``next`` on this site, else home.
+    An unknown language leaves the cookie as it was.
+    """
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    language = request.GET.get("language", "")
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    add_never_cache_headers(response)
+    return response

@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 
-def redis_cache(url):
+def redis_cache(url, prefix="raa"):
     """Django's Redis cache for ``url``, or local memory when ``url`` is empty.
 
     ``core.cache.ResilientRedisCache``: while Redis is unreachable, the site serves without the
@@ -23,11 +23,11 @@ def redis_cache(url):
     second for Redis on each call.
     """
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
     return {
         "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": url,
-        "KEY_PREFIX": "raa",
+        "KEY_PREFIX": prefix,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 
@@ -144,6 +144,7 @@ COMMENTS_APP = "django_comments_xtd"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.FrenchFirstLocaleMiddleware",
@@ -157,6 +158,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: a page served from the cache still goes out through every middleware above.
+    "core.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -185,7 +188,34 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": redis_cache(env("REDIS_URL", default=""))}
+CACHES = {
+    "default": redis_cache(env("REDIS_URL", default="")),
+    # Visitors' pages (core.page_cache), apart: they never push the rate limits' counters out.
+    # In local memory (per process) at most RAA_PAGE_CACHE_ENTRIES pages of ~20-60 KB each.
+    "pages": redis_cache(env("REDIS_URL", default=""), prefix="raa-pages"),
+}
+if not env("REDIS_URL", default=""):
+    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env.int("RAA_PAGE_CACHE_ENTRIES", default=500)}
+
+# Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or
+# deletion in these apps (except core.page_cache.IGNORED_MODELS and these) invalidates them all.
+RAA_PAGE_CACHE_SECONDS = env.int("RAA_PAGE_CACHE_SECONDS", default=300)
+RAA_PAGE_CACHE_APPS = [
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailredirects",
+    "taggit",
+    "core",
+    "knowledge",
+    "members",
+    "blog",
+    "website",
+    "django_comments",
+    "django_comments_xtd",
+]
+RAA_PAGE_CACHE_IGNORED_MODELS = []
+RAA_PAGE_CACHE_STAMP_FILE = env("RAA_PAGE_CACHE_STAMP_FILE", default="")
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
