@@ -24,6 +24,7 @@ from blog.tests.factories import (
     BlogPostPageFactory,
 )
 from knowledge.models import LessonIndexPage, ResourceIndexPage, Theme
+from knowledge.resource_access import ResourceAudience
 from knowledge.tests.factories import (
     ActionFactory,
     CommitmentRecordFactory,
@@ -35,35 +36,35 @@ from knowledge.tests.factories import (
     StructurePageFactory,
     team_member,
 )
-from knowledge.resource_access import ResourceAudience
 from knowledge.vocabularies import JourneyStep, ProgrammeCommitment
 from members.models import MEMBERS_GROUP, User
 from members.tests.factories import UserFactory
 from website.models import MembersAreaPage
 from website.tests.factories import EventIndexPageFactory, EventPageFactory, StandardPageFactory
 
-# The most queries each page may make (visitor, member, coordinator): measured after the work
-# of issue 14 on this small site, with a little room. None: the page refuses that reader.
+# The most queries each page may make (visitor, member, coordinator), as measured after the
+# work of issue 14: a page that needs more has a reason to, to be found before raising its
+# ceiling. None: the page refuses that reader (the login page or a 403).
 CEILINGS = {
-    "home": (20, 25, 27),
-    "blog": (16, 21, 23),
-    "blog category": (17, 22, 24),
-    "blog tag": (17, 22, 24),
-    "blog archive": (16, 21, 23),
-    "blog structure": (16, 21, 23),
-    "post with comments": (22, 27, 29),
-    "structure directory": (20, 25, 27),
-    "structure": (25, 31, 35),
-    "dashboard": (None, 20, 25),
-    "resources": (20, 25, 27),
-    "resource": (19, 24, 26),
-    "lessons": (27, 32, 34),
-    "lessons facets": (27, 32, 34),
-    "lesson": (26, 31, 33),
-    "agenda": (16, 21, 23),
-    "event": (16, 21, 23),
-    "member directory": (None, 15, 17),
-    "members area": (None, 32, 34),
+    "home": (18, 23, 31),
+    "blog": (14, 20, 23),
+    "blog category": (15, 21, 24),
+    "blog tag": (15, 21, 24),
+    "blog archive": (14, 20, 23),
+    "blog structure": (15, 21, 24),
+    "post with comments": (20, 26, 29),
+    "structure directory": (19, 24, 27),
+    "structure": (24, 32, 38),
+    "dashboard": (None, 16, 23),
+    "resources": (19, 25, 28),
+    "resource": (17, 21, 24),
+    "lessons": (24, 30, 33),
+    "lessons facets": (25, 31, 34),
+    "lesson": (23, 28, 31),
+    "agenda": (12, 17, 20),
+    "event": (13, 18, 21),
+    "member directory": (None, 14, 16),
+    "members area": (None, 28, 31),
 }
 READERS = ("visitor", "member", "coordinator")
 
@@ -174,28 +175,23 @@ class Site:
 
 
 def queries_for(client, url):
-    """The status and queries of a warm request (the first one fills per-process caches: the
+    """The status and SQL of a warm request (the first one fills per-process caches: the
     site, content types)."""
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
-    import os
-
-    if os.environ.get("DUMP") and os.environ["DUMP"] in url:
-        print("=====", url)
-        for q in captured.captured_queries:
-            sql = q["sql"]
-            i = sql.find(" FROM ")
-            print("  ", sql[i : i + 70], "...", sql[sql.find("WHERE") :][:150])
-    return response.status_code, len(captured)
+    return response.status_code, [query["sql"] for query in captured.captured_queries]
 
 
 def measure(clients, urls):
-    return {
-        (name, reader): queries_for(clients[reader], url)
-        for name, url in urls.items()
-        for reader in READERS
-    }
+    """``{(page, reader): (status, number of queries)}`` and the SQL of each."""
+    counts, sql = {}, {}
+    for name, url in urls.items():
+        for reader in READERS:
+            status, queries = queries_for(clients[reader], url)
+            counts[name, reader] = (status, len(queries))
+            sql[name, reader] = queries
+    return counts, sql
 
 
 @pytest.fixture
@@ -212,16 +208,9 @@ def test_page_queries_do_not_grow_with_content_or_restrictions(home_page, client
     site = Site(home_page)
     site.add(2)
     urls = site.urls()
-    few = measure(clients, urls)
+    few, _ = measure(clients, urls)
     site.add(4)
-    many = measure(clients, urls)
-    import os  # DEBUG-REMOVE
-
-    if os.environ.get("PRINT_COUNTS"):  # DEBUG-REMOVE
-        for name in CEILINGS:  # DEBUG-REMOVE
-            print(
-                f"{name:20}", *(f"{few[name, r][1]:>3}/{many[name, r][1]:<3}" for r in READERS)
-            )  # DEBUG-REMOVE
+    many, sql = measure(clients, urls)
 
     refused = {key for key, (status, _) in few.items() if status != HTTPStatus.OK}
     assert refused == {
@@ -230,10 +219,14 @@ def test_page_queries_do_not_grow_with_content_or_restrictions(home_page, client
         ("members area", "visitor"),
     }
     changed = {key: (few[key][1], many[key][1]) for key in few if few[key] != many[key]}
-    assert changed == {}, "queries (less content, more content) that changed"
+    assert changed == {}, "queries (less content, more content) that changed; with more:\n" + (
+        "\n".join(sql[next(iter(changed))])
+    )
     over = {
         (name, reader): count
         for (name, reader), (_status, count) in many.items()
         if CEILINGS[name][READERS.index(reader)] and count > CEILINGS[name][READERS.index(reader)]
     }
-    assert over == {}, "pages over their ceiling of queries"
+    assert over == {}, "pages over their ceiling of queries; the first one's:\n" + (
+        "\n".join(sql[next(iter(over))]) if over else ""
+    )
