@@ -57,8 +57,21 @@ def breadcrumbs(context):
     root = _site_root(context)
     if page is None or root is None or page.depth <= root.depth:
         return {"ancestors": [], "page": page}
-    ancestors = Page.objects.ancestor_of(page).filter(depth__gte=root.depth)
-    return {"ancestors": ancestors, "page": page}
+    return {"ancestors": _ancestors(context, page, root), "page": page}
+
+
+def _ancestors(context, page, root):
+    """From the site root down to ``page``'s parent: taken from the top pages read for the
+    menu when ``page`` sits at most two levels under the root (sections and their pages), else
+    one query."""
+    _root, top = _top_pages(context)
+    if page.depth == root.depth + 1:
+        return [root]
+    if page.depth == root.depth + 2:
+        section = next((item for item in top if page.path.startswith(item.path)), None)
+        if section is not None:
+            return [root, section]
+    return list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth))
 
 
 @register.inclusion_tag("includes/footer_links.html", takes_context=True)
