@@ -52,6 +52,7 @@ DB_SENSITIVE_MODULES = {
     "website/tests/test_agenda.py",
     "website/tests/test_faults.py",
     "website/tests/test_journeys.py",
+    "website/tests/test_query_counts.py",
     "website/tests/test_concurrent_edits.py",
     "website/tests/test_trash.py",
 }

@@ -22,9 +22,20 @@ def refuse(request, message=None):
     return response
 
 
+def _checked():
+    return ()
+
+
 def check_page(page, request):
-    """None when ``request`` may read ``page``, else the refusal (Wagtail's serve hook)."""
+    """None when ``request`` may read ``page``, else the refusal (Wagtail's serve hook).
+
+    Wagtail's own ``before_serve_page`` hook runs next and reads the page's restrictions again
+    (two queries, and the reader's groups for a group restriction). Ours is at least as strict
+    (a "logged-in users" restriction lets in members only, a shared password nobody), so once
+    it has let the reader in there is nothing left for Wagtail's to check: this page, served
+    for this request only, answers that it has no restriction left to pass."""
     if can_read(page, request):
+        page.get_view_restrictions = _checked
         return None
     return refuse(request)
 

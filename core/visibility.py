@@ -143,6 +143,16 @@ def visible_to(pages, who, restrictions=None):
     return pages.exclude(reduce(or_, failed))
 
 
+def public(pages, request=None, restrictions=None):
+    """``pages`` outside every restricted subtree, what anyone at all may read: Wagtail's
+    ``public()`` without its query when the request's restrictions are already read."""
+    if restrictions is None:
+        restrictions = page_restrictions(request)
+    if not restrictions:
+        return pages
+    return pages.exclude(reduce(or_, [Q(path__startswith=r.path) for r in restrictions]))
+
+
 def restricted_only(pages, restrictions):
     """Only the ``pages`` some view restriction covers: members-only content (to list it,
     filter with ``visible_to`` too)."""

@@ -22,7 +22,7 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import page_restrictions, visible_to
+from core.visibility import page_restrictions, public, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
     BuyingStep,
@@ -56,7 +56,7 @@ def term_options(model):
     return tuple((term.slug, term.name) for term in model.objects.all())
 
 
-def get_facets():
+def get_facets(request=None):
     """Every facet of the listing, with the values coordinators defined (8 queries)."""
     return [
         Facet("nature", _("Kind"), term_options(LessonKind), lambda lesson: {lesson.kind.slug}),
@@ -86,7 +86,7 @@ def get_facets():
             _("Drawn from the experience of"),
             tuple(
                 (structure.slug, structure.title)
-                for structure in StructurePage.objects.live().public().order_by("title")
+                for structure in public(StructurePage.objects.live(), request).order_by("title")
             ),
             slugs("structures"),
         ),
@@ -187,7 +187,7 @@ def active_filters(facets, selection, base_url):
 def lessons_context(index_page, request):
     """The listing's context: filter form, the facets' counts and one page of lessons."""
     base_url = request.path
-    facets = get_facets()
+    facets = get_facets(request)
     cohort = list(visible_to(LessonPage.objects.child_of(index_page).for_listing(), request))
     form = LessonFilterForm(request.GET, facets)
     selection = form.get_selection()

@@ -79,7 +79,7 @@ class HomePage(SectionPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["structures"] = StructurePage.objects.for_listing()
+        context["structures"] = StructurePage.objects.for_listing(request)
         context["latest_posts"] = list(
             visible_to(BlogPostPage.objects.for_listing(), request)[:HOME_POSTS]
         )

@@ -216,17 +216,19 @@ class BlogPostPage(Page):
         key = (self.date, self.first_published_at, self.pk)
         context["previous_post"] = _neighbour(siblings, order, key, older=True)
         context["next_post"] = _neighbour(siblings, order, key, older=False)
-        context["related_posts"] = self.related_posts(siblings)
+        context["post_tags"] = list(self.tags.all())
+        context["related_posts"] = self.related_posts(siblings, tags=context["post_tags"])
         context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
-        context["post_tags"] = list(self.tags.all())
         return context
 
-    def related_posts(self, siblings, limit=3):
-        """Visible posts sharing a tag or the structure, most shared first."""
+    def related_posts(self, siblings, limit=3, tags=None):
+        """Visible posts sharing a tag or the structure, most shared first (with what their
+        cards show: a fixed number of queries)."""
         # ``tags.all()`` rather than a query: in a preview, a draft or a revision under
         # moderation, the tags live in memory (modelcluster) and may not be saved yet.
-        tag_ids = [tag.pk for tag in self.tags.all() if tag.pk is not None]
+        tags = self.tags.all() if tags is None else tags
+        tag_ids = [tag.pk for tag in tags if tag.pk is not None]
         condition = models.Q(tags__in=tag_ids)
         if self.structure_id:
             condition |= models.Q(structure_id=self.structure_id)
@@ -234,7 +236,8 @@ class BlogPostPage(Page):
             siblings.filter(condition)
             .annotate(shared=models.Count("pk"))
             .order_by("-shared", "-date", "-pk")
-            .select_related("cover_image")[:limit]
+            .select_related("cover_image", "structure")
+            .prefetch_related("categories")[:limit]
         )
 
 

@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from core.forms import ChosenImagesMixin
 from core.markdown import plain_text, render_markdown
-from core.visibility import reader_of
+from core.visibility import public, reader_of
 from knowledge.experience import experience_context
 from knowledge.exports import action_plan_response
 from knowledge.handouts import handouts_view, structure_handouts
@@ -110,11 +110,11 @@ class StructurePageQuerySet(PageQuerySet):
         """What ``search_entries`` reads, in a fixed number of queries for any number."""
         return self.with_sections()
 
-    def for_listing(self):
-        """Live structures that anyone may see, in alphabetical order, with their profile."""
+    def for_listing(self, request=None):
+        """Live structures that anyone may see, in alphabetical order, with their profile
+        (the view restrictions read once per ``request`` when one is given)."""
         return (
-            self.live()
-            .public()
+            public(self.live(), request)
             .order_by("title")
             .select_related("structure_type", "departement", "context", "purchasing_organisation")
         )

@@ -2,13 +2,16 @@ import factory
 import wagtail_factories
 from django.utils.text import slugify
 
+from knowledge.lesson_vocabularies import LessonKind
 from knowledge.models import (
     Action,
     CommitmentRecord,
     Departement,
     DiagnosticItem,
     JourneyStage,
+    LessonPage,
     PurchasingOrganisation,
+    ResourcePage,
     Sector,
     StructureIndexPage,
     StructurePage,
@@ -134,3 +137,24 @@ def team_member(structure):
     user = UserFactory(status=User.Status.APPROVED)
     Membership.objects.create(user=user, structure=structure, role=Membership.Role.TEAM)
     return user
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Enseignement {n:03d}")
+    summary = "Ce que le réseau peut réutiliser."
+    body = "Un paragraphe en **Markdown**."
+    kind = factory.LazyFunction(lambda: LessonKind.objects.get(slug="levier"))
+
+    class Meta:
+        model = LessonPage
+
+
+class ResourcePageFactory(wagtail_factories.PageFactory):
+    """A public resource without files (``audience`` sets its privacy when saved)."""
+
+    title = factory.Sequence(lambda n: f"Ressource {n:03d}")
+    summary = "Résumé de la ressource."
+    body = "Un paragraphe en **Markdown**."
+
+    class Meta:
+        model = ResourcePage

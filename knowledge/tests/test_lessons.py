@@ -4,9 +4,7 @@ home page, follows and the demo."""
 from http import HTTPStatus
 from io import StringIO
 
-import factory
 import pytest
-import wagtail_factories
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +23,7 @@ from knowledge.models import LessonPage, LessonSource, Sector, StructureType, Th
 from knowledge.tests.factories import (
     ActionFactory,
     DiagnosticItemFactory,
+    LessonPageFactory,
     StructurePageFactory,
 )
 from knowledge.vocabularies import DiagnosticKind, SectionVisibility
@@ -39,16 +38,6 @@ VOCABULARIES = {
     "buying_steps": BuyingStep,
     "structure_types": StructureType,
 }
-
-
-class LessonPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"Enseignement {n:03d}")
-    summary = "Ce que le réseau peut réutiliser."
-    body = "Un paragraphe en **Markdown**."
-    kind = factory.LazyFunction(lambda: LessonKind.objects.get(slug="levier"))
-
-    class Meta:
-        model = LessonPage
 
 
 def make_lesson(index, kind="levier", structures=(), members_only=False, **facets):
