@@ -33,6 +33,7 @@ SOURCES = (
     "knowledge/demo_questionnaire.py",
     "website/demo.py",
 )
+TOPICS = 40
 RARE = "zéolithes"  # in a handful of entries only
 THEMES = [FacetTag(f"theme-{n}", f"Thème {n}") for n in range(12)]
 STRUCTURES = [FacetTag(f"structure-{n}", f"Structure {n}") for n in range(60)]
@@ -62,10 +63,15 @@ def sentences():
 def entries(count, words_per_entry, seed=1):
     rng = random.Random(seed)  # noqa: S311 - reproducible text, not secrets
     pool = sentences()
+    # Each entry is about two of TOPICS subjects (a tenth of its sentences from anywhere), so
+    # that a common word is in a share of the entries, not in all of them.
+    shuffled = rng.sample(pool, len(pool))
+    topics = [shuffled[n::TOPICS] for n in range(TOPICS)]
     for n in range(count):
         body, size = [], 0
+        subjects = topics[n % TOPICS] + topics[(n * 7 + 3) % TOPICS]
         while size < words_per_entry:
-            sentence = rng.choice(pool)
+            sentence = rng.choice(pool if rng.random() < 0.1 else subjects)
             body.append(sentence)
             size += len(sentence.split())
         if n % 2500 == 7:
