@@ -47,7 +47,8 @@ POSTGRESQL = [
         f"ALTER TABLE search_searchdocument ADD COLUMN {column}_vector tsvector "
         f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {column})) STORED",
         f"CREATE INDEX search_searchdocument_{column}_gin ON search_searchdocument "
-        f"USING gin ({column}_vector)",
+        # Without a pending list, a search never reads unsorted recent entries one by one.
+        f"USING gin ({column}_vector) WITH (fastupdate = off)",
     )
 ]
 POSTGRESQL_REVERSE = [
