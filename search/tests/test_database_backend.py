@@ -4,6 +4,8 @@ processing, its query counts, its vocabulary, its transactions)."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import SafeString
 
 from core.searchable import FacetTag
@@ -20,6 +22,8 @@ from search.tests.backend_behaviour import (
     entry,
     titles,
 )
+
+TABLE = SearchDocument._meta.db_table
 
 
 @pytest.mark.django_db
@@ -282,3 +286,102 @@ def test_a_misspelt_word_is_corrected_even_when_the_other_words_find_plenty(back
     assert response.total == 5
     assert response.suggestion == "restauration collective"
     assert backend.search(parse_query("restauration collective"), VISITOR).suggestion == ""
+
+
+# -- The stem index (migration 0002) ----------------------------------------------------------
+
+
+def answer(response):
+    """What a reader sees of a response, to compare two ways of searching."""
+    return (
+        response.total,
+        [(r.title, r.score, str(r.snippet)) for r in response.results],
+        [(f.name, [(v.value, v.count, v.selected) for v in f.values]) for f in response.facets],
+        response.suggestion,
+    )
+
+
+def test_the_stem_index_exists_on_the_engine(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'search_searchdocument_fts%%'"
+            )
+            names = {name for (name,) in cursor.fetchall()}
+            assert "search_searchdocument_fts" in names
+            assert {f"search_searchdocument_fts_{event}" for event in ("insert", "delete")} <= names
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [TABLE])
+            names = {name for (name,) in cursor.fetchall()}
+            assert {f"{TABLE}_{c}_gin" for c in ("title_terms", "summary_terms", "body_terms")} <= (
+                names
+            )
+
+
+@pytest.mark.parametrize(
+    ("raw", "filters", "audience"),
+    [
+        ("achats", {}, VISITOR),
+        ("achats durables", {}, MEMBER),
+        ("achat", {"kind": ["post", "section"]}, MEMBER),
+        ("économie circulaire", {}, VISITOR),
+        ('"économie circulaire"', {}, VISITOR),
+        ('"de la" achats', {}, VISITOR),  # a phrase of stop words: scanned
+        ("restauartion", {}, VISITOR),
+        ("zorglubien bidulmachin", {}, VISITOR),
+        ("Grand Dax diagnostic", {"theme": ["environnement"]}, MEMBER),
+        ("λόγος achats", {}, VISITOR),  # a stem outside [a-z0-9]: scanned
+    ],
+)
+def test_the_index_finds_what_scanning_finds(backend, raw, filters, audience):
+    backend.rebuild(corpus())
+    query = parse_query(raw, filters)
+    scanned = DatabaseBackend({"INDEX": False}).search(query, audience)
+    assert answer(backend.search(query, audience)) == answer(scanned)
+
+
+def test_a_search_looks_its_words_up_in_the_index(backend):
+    backend.rebuild(corpus())
+    with CaptureQueriesContext(connection) as queries:
+        found = backend.search(parse_query("achats durables"), VISITOR)
+    assert found.total
+    page = next(q["sql"] for q in queries if "ORDER BY" in q["sql"])
+    lookup = "MATCH" if connection.vendor == "sqlite" else "to_tsquery"
+    assert lookup in page
+    if connection.vendor == "sqlite":
+        # Ranking asks the index too: the term columns are never scanned (the phrase column
+        # is, for words found side by side, on the candidates only). PostgreSQL ranks its
+        # candidates with LIKE (StemIndex.RANKS).
+        assert '_terms" LIKE' not in page
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {page}")
+            plan = " / ".join(row[-1] for row in cursor.fetchall())
+            # The documents are read by id, the ids coming from the FTS table: no full scan.
+            assert f"SEARCH {TABLE} USING INTEGER PRIMARY KEY" in plan, plan
+            assert f"SCAN {TABLE}" not in plan.replace(f"SCAN {TABLE}_fts", ""), plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {page}")
+            plan = " / ".join(row[0] for row in cursor.fetchall())
+            assert f"Bitmap Index Scan on {TABLE}_body_terms_gin" in plan, plan
+
+
+def test_the_index_follows_updates_and_removals(backend):
+    backend.rebuild(corpus())
+    backend.update(11, [entry("page:11", "Les emballages réemployables de Pessac")])
+    assert titles(backend.search(parse_query("réemploi emballages"), VISITOR))[0] == (
+        "Les emballages réemployables de Pessac"
+    )
+    assert "Les achats durables de Pessac" not in titles(
+        backend.search(parse_query("durables"), VISITOR)
+    )
+    backend.remove([11])
+    assert backend.search(parse_query("réemployables"), VISITOR).total == 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # The FTS table agrees with its content table (FTS5's own consistency check).
+            cursor.execute(
+                "INSERT INTO search_searchdocument_fts(search_searchdocument_fts, rank) "
+                "VALUES ('integrity-check', 1)"
+            )

@@ -1,0 +1,138 @@
+"""``manage.py search_benchmark --entries 12000``: the database backend's search speed at size.
+
+For benchmarks only, on a scratch database (it refuses one holding pages): fills the index with
+synthetic French entries (sentences of the demo content, shuffled; about 1,500 words each) and
+times a few searches with the stem index and without it (scanning the term columns, as before
+migration 0002), printing p50 and p95 per search in milliseconds.
+"""
+
+import ast
+import datetime
+import pathlib
+import random
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from wagtail.models import Page
+
+from core.searchable import FacetTag, IndexEntry
+from search.backends.database import DatabaseBackend
+from search.models import SearchDocument
+from search.privacy import Audience
+from search.results import parse_query
+
+SOURCES = (
+    "blog/demo.py",
+    "knowledge/demo_experience.py",
+    "knowledge/demo_handouts.py",
+    "knowledge/demo_lessons.py",
+    "knowledge/demo_resources.py",
+    "knowledge/demo_questionnaire.py",
+    "website/demo.py",
+)
+TOPICS = 40
+RARE = "zéolithes"  # in a handful of entries only
+THEMES = [FacetTag(f"theme-{n}", f"Thème {n}") for n in range(12)]
+STRUCTURES = [FacetTag(f"structure-{n}", f"Structure {n}") for n in range(60)]
+KINDS = ["post"] * 10 + ["lesson"] * 2 + ["structure", "section", "resource"]
+VISITOR = Audience(excluded_paths=("00010099",), sees_members_only=False)
+SEARCHES = (
+    ("common word", "achat", {}),
+    ("rare word", RARE, {}),
+    ("two words", "clauses sociales", {}),
+    ("phrase", '"économie circulaire"', {}),
+    ("word, facets", "marché", {"kind": ["post"], "theme": ["theme-3"]}),
+)
+
+
+def sentences():
+    found = set()
+    for name in SOURCES:
+        tree = ast.parse((pathlib.Path(settings.BASE_DIR) / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for part in node.value.replace("\n", " ").split(". "):
+                    if len(part.split()) >= 5:
+                        found.add(part.strip().rstrip(".") + ".")
+    return sorted(found)
+
+
+def entries(count, words_per_entry, seed=1):
+    rng = random.Random(seed)  # noqa: S311 - reproducible text, not secrets
+    pool = sentences()
+    # Each entry is about two of TOPICS subjects (a tenth of its sentences from anywhere), so
+    # that a common word is in a share of the entries, not in all of them.
+    shuffled = rng.sample(pool, len(pool))
+    topics = [shuffled[n::TOPICS] for n in range(TOPICS)]
+    for n in range(count):
+        body, size = [], 0
+        subjects = topics[n % TOPICS] + topics[(n * 7 + 3) % TOPICS]
+        while size < words_per_entry:
+            sentence = rng.choice(pool if rng.random() < 0.1 else subjects)
+            body.append(sentence)
+            size += len(sentence.split())
+        if n % 2500 == 7:
+            body.insert(rng.randrange(len(body)), f"Les {RARE} filtrent l'eau.")
+        yield IndexEntry(
+            key=f"bench:{n}",
+            page_id=n + 1,
+            path=f"0001{n % 100:04d}{n:06d}",
+            kind=KINDS[n % len(KINDS)],
+            title=" ".join(rng.choice(pool).split()[:8]).rstrip(".,"),
+            url=f"/bench/{n}/",
+            summary=rng.choice(pool),
+            body=" ".join(body),
+            date=datetime.date(2020 + n % 6, 1 + n % 12, 1 + n % 28),
+            structure=STRUCTURES[n % len(STRUCTURES)],
+            facets={"theme": [THEMES[n % len(THEMES)], THEMES[(n * 7) % len(THEMES)]]},
+            members_only=n % 17 == 0,
+        )
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the database search backend on synthetic entries, with its index and scanning "
+        "(scratch database only)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--entries", type=int, default=12000)
+        parser.add_argument("--words", type=int, default=1500)
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument(
+            "--keep", action="store_true", help="Reuse the index already built by a previous run."
+        )
+
+    def handle(self, *args, **options):
+        # Migrations leave a root and a welcome page; real content goes deeper.
+        if Page.objects.filter(depth__gt=2).exists():
+            raise CommandError("This database holds pages: run the benchmark on a scratch one.")
+        backend = DatabaseBackend({})
+        if not (options["keep"] and SearchDocument.objects.filter(key__startswith="bench:")):
+            started = time.perf_counter()
+            backend.rebuild(entries(options["entries"], options["words"]), options["entries"])
+            self.stderr.write(f"indexed in {time.perf_counter() - started:.0f} s")
+        self.stdout.write(
+            f"{connection.vendor}, {SearchDocument.objects.count()} entries, "
+            f"{options['runs']} runs each"
+        )
+        backends = {"index": backend, "scan": DatabaseBackend({"INDEX": False})}
+        for label, text, filters in SEARCHES:
+            query = parse_query(text, filters)
+            line = f"{label:<13} {text!r:<24}"
+            for name, searcher in backends.items():
+                times = []
+                for _ in range(options["runs"]):
+                    started = time.perf_counter()
+                    response = searcher.search(query, VISITOR)
+                    times.append((time.perf_counter() - started) * 1000)
+                times.sort()
+                p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+                line += (
+                    f" | {name}: {response.total:>5} found, p50 {statistics.median(times):5.0f} ms,"
+                    f" p95 {p95:5.0f} ms"
+                )
+            self.stdout.write(line)
