@@ -46,6 +46,7 @@ DB_SENSITIVE_MODULES = {
     "members/tests/test_directory.py",
     "members/tests/test_invitations.py",
     "members/tests/test_models.py",
+    "core/tests/test_visibility_scale.py",
     "search/tests/test_database_backend.py",
     "search/tests/test_indexing.py",
     "search/tests/test_search_demo.py",

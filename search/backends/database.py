@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
+from core.visibility import under_any
 from search import text
 from search.backends import SearchBackend
 from search.models import SearchDocument, SearchFacetValue, SearchWord
@@ -307,10 +308,8 @@ class DatabaseBackend(SearchBackend):
 
     def _search(self, query, audience):
         readable = SearchDocument.objects.all()
-        if audience.excluded_paths:
-            hidden = Q()
-            for path in audience.excluded_paths:
-                hidden |= Q(path__startswith=path)
+        hidden = under_any(audience.excluded_paths)
+        if hidden is not None:
             readable = readable.exclude(hidden)
         if not audience.sees_members_only:
             readable = readable.exclude(members_only=True)

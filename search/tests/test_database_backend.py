@@ -13,9 +13,11 @@ from search import text
 from search.backends import get_backend
 from search.backends.database import DatabaseBackend
 from search.models import SearchDocument, SearchFacetValue, SearchWord
+from search.privacy import Audience
 from search.results import parse_query
 from search.tests.backend_behaviour import (
     MEMBER,
+    TEAM_PATH,
     VISITOR,
     BackendBehaviour,
     corpus,
@@ -382,3 +384,14 @@ def test_the_index_follows_updates_and_removals(backend):
                 "INSERT INTO search_searchdocument_fts(search_searchdocument_fts, rank) "
                 "VALUES ('integrity-check', 1)"
             )
+
+
+def test_thousands_of_excluded_subtrees_keep_the_search_working(backend):
+    backend.rebuild(corpus())
+    paths = tuple(f"0002{n:04d}{n % 7:04d}" for n in range(3000)) + (TEAM_PATH,)
+
+    found = backend.search(
+        parse_query("achats"), Audience(excluded_paths=paths, sees_members_only=True)
+    )
+
+    assert found.total == backend.search(parse_query("achats"), MEMBER).total > 0
