@@ -70,7 +70,7 @@ PER_SCALE = {
     "members": (30, 20),
 }
 COMMENTS_PER_POST = (0, 4)  # each post gets between these many comments (and a reply or not)
-MEMBERS_ONLY_SHARE = 0.15  # posts, lessons and resources restricted to members
+MEMBERS_ONLY_EVERY = 7  # one post, lesson and resource in 7 (the first included): members only
 
 TOWNS = (
     "Arcachon Bassin-d'Arcachon Bègles Biganos Biarritz Bayonne Anglet Hendaye Lormont Cenon "
@@ -125,7 +125,10 @@ def progress(label, done, total, stream=sys.stderr):
 
 def counts(scale):
     """How many of each kind a run at ``scale`` adds to the demo content."""
-    return {kind: base + round(per * max(scale - 1, 0)) for kind, (base, per) in PER_SCALE.items()}
+    return {
+        kind: max(1, round(base * min(scale, 1)) + round(per * max(scale - 1, 0)))
+        for kind, (base, per) in PER_SCALE.items()
+    }
 
 
 def marker_scale():
@@ -308,7 +311,7 @@ class Builder:
             if index >= len(TOWNS) * len(KINDS):
                 title += f" ({index // (len(TOWNS) * len(KINDS)) + 1})"
             changes = {"population": self.rng.randint(800, 250_000)}
-            if self.rng.random() < 0.3:  # members-only sections
+            if index % 3 == 0:  # members-only sections on a third of them
                 changes["diagnostic_visibility"] = SectionVisibility.MEMBERS
                 changes["action_plan_visibility"] = SectionVisibility.MEMBERS
             return title, changes
@@ -519,9 +522,9 @@ def build(scale, stdout, stderr=sys.stderr, show_progress=True, seed=1):
         comments = builder.comments(posts, users)
         restricted = []
         for pages in (posts, lessons):
-            restricted += [p for p in pages if builder.rng.random() < MEMBERS_ONLY_SHARE]
+            restricted += pages[::MEMBERS_ONLY_EVERY]
         builder.restrict(restricted)
-        members_only = [r for r in resources if builder.rng.random() < MEMBERS_ONLY_SHARE]
+        members_only = resources[::MEMBERS_ONLY_EVERY]
         ResourcePage.objects.filter(pk__in=[r.pk for r in members_only]).update(
             audience=ResourceAudience.MEMBERS
         )
