@@ -19,6 +19,7 @@ One table per scale, then the ratio large / small per page; printed and written 
 ``bench/results-YYYYMMDD-HHMM.md`` (git-ignored).
 """
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -43,20 +44,20 @@ PYTHON = sys.executable
 MEMBER = ("membre@exemple.fr", "demo-membre")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
-# (label, path or a key the URL finder fills, whether to measure it logged in too)
+# (label, path or a key the URL finder fills, members only: not measured anonymously)
 PAGES = [
-    ("home", "/", True),
-    ("blog index", "/blog/", True),
-    ("post", "{post}", True),
-    ("structure directory", "/structures/", True),
-    ("structure page", "{structure}", True),
+    ("home", "/", False),
+    ("blog index", "/blog/", False),
+    ("post", "{post}", False),
+    ("structure directory", "/structures/", False),
+    ("structure page", "{structure}", False),
     ("dashboard", "/structures/tableau-de-bord/", True),
-    ("resources", "/ressources/", True),
-    ("lessons", "/enseignements/", True),
-    ("agenda", "/agenda/", True),
+    ("resources", "/ressources/", False),
+    ("lessons", "/enseignements/", False),
+    ("agenda", "/agenda/", False),
     ("member directory", "/membres/", True),
-    ("search, common word", "/recherche/?q=achats", True),
-    ("search, rare word", "/recherche/?q=pesticides", True),
+    ("search, common word", "/recherche/?q=achats", False),
+    ("search, rare word", "/recherche/?q=pesticides", False),
 ]
 
 # -- pure functions (unit-tested) ---------------------------------------------------------
@@ -133,12 +134,8 @@ def ratio_table(small, large, small_scale, large_scale):
         other = big.get((page, who))
         if other is None:
             continue
-        ratios = [
-            other[key] / row[key] if row[key] else 0.0 for key in ("p50", "p95", "cpu_ms")
-        ]
-        queries = (
-            f"{row['queries']}→{other['queries']}" if row["queries"] is not None else ""
-        )
+        ratios = [other[key] / row[key] if row[key] else 0.0 for key in ("p50", "p95", "cpu_ms")]
+        queries = f"{row['queries']}→{other['queries']}" if row["queries"] is not None else ""
         ok = "oui" if max(ratios[0], ratios[2]) <= 1.3 else "non"  # noqa: PLR2004
         lines.append(
             f"| {page} | {who} | {ratios[0]:.2f} | {ratios[1]:.2f} | {ratios[2]:.2f} | "
@@ -283,10 +280,8 @@ def gunicorn_workers(session_id):
 def workers_cpu(pids):
     total = 0.0
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError):
             total += cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
-        except OSError:
-            pass
     return total
 
 
@@ -298,7 +293,7 @@ def login(base):
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": csrf_token(page), "login": MEMBER[0], "password": MEMBER[1]}
     ).encode()
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310
         base + "/comptes/login/", data=data, headers={"Referer": base + "/comptes/login/"}
     )
     opener.open(request).read()
@@ -387,13 +382,11 @@ def bench_scale(scale, seconds, connections):
         home = urllib.request.urlopen(base + "/").read().decode()  # noqa: S310
         static = re.search(r'(/static/[^"\']+\.css)', home)
         with multiprocessing.Pool(2) as pool:
-            for label, template, logged_in in PAGES:
+            for label, template, members_only in PAGES:
                 path = template.format(**urls)
                 for who, header in [("anonymous", ""), ("member", cookie)]:
-                    if who == "member" and not logged_in:
-                        continue
-                    if who == "anonymous" and path.startswith("/membres/"):
-                        continue  # members only: a redirect to the login page
+                    if who == "anonymous" and members_only:
+                        continue  # a redirect to the login page
                     # one request first: the first view of a page fills caches
                     client_process((port, path, header, time.monotonic() + 0.01, 1))
                     row = measure(pool, port, path, header, seconds, connections, workers)
@@ -431,8 +424,10 @@ def main():
     for scale in scales:
         rows, memory = bench_scale(scale, seconds, connections)
         results[scale] = rows
-        parts.append(f"## Scale {scale}\n\n{table(rows)}\n\nWorker resident memory after the "
-                     f"run: {memory:.0f} MB.\n")
+        parts.append(
+            f"## Scale {scale}\n\n{table(rows)}\n\nWorker resident memory after the "
+            f"run: {memory:.0f} MB.\n"
+        )
         print("\n" + parts[-1], flush=True)
     if len(scales) > 1:
         small, large = scales[0], scales[-1]

@@ -72,14 +72,58 @@ PER_SCALE = {
 COMMENTS_PER_POST = (0, 4)  # each post gets between these many comments (and a reply or not)
 MEMBERS_ONLY_EVERY = 7  # one post, lesson and resource in 7 (the first included): members only
 
-TOWNS = (
-    "Arcachon Bassin-d'Arcachon Bègles Biganos Biarritz Bayonne Anglet Hendaye Lormont Cenon "
-    "Floirac Talence Villenave-d'Ornon Mérignac Eysines Blanquefort Libourne Langon Bazas "
-    "Lesparre-Médoc Pauillac Blaye Sainte-Foy-la-Grande Bergerac Périgueux Sarlat-la-Canéda "
-    "Nontron Ribérac Terrasson-Lavilledieu Agen Villeneuve-sur-Lot Marmande Nérac Tonneins "
-    "Fumel Dax Tarnos Biscarrosse Mimizan Saint-Vincent-de-Tyrosse Aire-sur-l'Adour Pau Orthez "
-    "Oloron-Sainte-Marie Lescar Billère Mourenx Salies-de-Béarn Saint-Jean-de-Luz Cambo-les-Bains"
-).split()
+TOWNS = [
+    "Arcachon",
+    "Bassin-d'Arcachon",
+    "Bègles",
+    "Biganos",
+    "Biarritz",
+    "Bayonne",
+    "Anglet",
+    "Hendaye",
+    "Lormont",
+    "Cenon",
+    "Floirac",
+    "Talence",
+    "Villenave-d'Ornon",
+    "Mérignac",
+    "Eysines",
+    "Blanquefort",
+    "Libourne",
+    "Langon",
+    "Bazas",
+    "Lesparre-Médoc",
+    "Pauillac",
+    "Blaye",
+    "Sainte-Foy-la-Grande",
+    "Bergerac",
+    "Périgueux",
+    "Sarlat-la-Canéda",
+    "Nontron",
+    "Ribérac",
+    "Terrasson-Lavilledieu",
+    "Agen",
+    "Villeneuve-sur-Lot",
+    "Marmande",
+    "Nérac",
+    "Tonneins",
+    "Fumel",
+    "Dax",
+    "Tarnos",
+    "Biscarrosse",
+    "Mimizan",
+    "Saint-Vincent-de-Tyrosse",
+    "Aire-sur-l'Adour",
+    "Pau",
+    "Orthez",
+    "Oloron-Sainte-Marie",
+    "Lescar",
+    "Billère",
+    "Mourenx",
+    "Salies-de-Béarn",
+    "Saint-Jean-de-Luz",
+    "Cambo-les-Bains",
+]
 KINDS = ["Commune de", "Communauté de communes de", "Communauté d'agglomération de", "SIVOM de"]
 TOPICS = [
     "restauration collective",
@@ -154,7 +198,7 @@ class Builder:
 
     def __init__(self, scale, seed=1, stderr=sys.stderr, show_progress=True):
         self.scale = scale
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (made-up content, not secrets)
         self.stderr = stderr
         self.show_progress = show_progress
         self.now = timezone.now()
@@ -277,9 +321,14 @@ class Builder:
 
     def restrict(self, pages):
         """Members and coordinators only, in bulk (as ``restrict_to_members`` does one by one)."""
-        groups = [Group.objects.get_or_create(name=n)[0] for n in (MEMBERS_GROUP, COORDINATORS_GROUP)]
+        groups = [
+            Group.objects.get_or_create(name=n)[0] for n in (MEMBERS_GROUP, COORDINATORS_GROUP)
+        ]
         restrictions = PageViewRestriction.objects.bulk_create(
-            [PageViewRestriction(page=p, restriction_type=PageViewRestriction.GROUPS) for p in pages]
+            [
+                PageViewRestriction(page=p, restriction_type=PageViewRestriction.GROUPS)
+                for p in pages
+            ]
         )
         through = PageViewRestriction.groups.through
         through.objects.bulk_create(
@@ -291,8 +340,10 @@ class Builder:
         )
 
     def town(self):
-        return self.rng.choice(TOWNS).replace("-", " ") if self.rng.random() < 0.2 else (
-            self.rng.choice(TOWNS)
+        return (
+            self.rng.choice(TOWNS).replace("-", " ")
+            if self.rng.random() < 0.2
+            else (self.rng.choice(TOWNS))
         )
 
     def day(self, start=datetime.date(2009, 11, 1), end=datetime.date(2026, 6, 30)):
@@ -345,7 +396,9 @@ class Builder:
     def copy_tags(self, templates, pages):
         templates = list(templates)
         tags = {
-            t.pk: list(BlogPostTag.objects.filter(content_object=t).values_list("tag_id", flat=True))
+            t.pk: list(
+                BlogPostTag.objects.filter(content_object=t).values_list("tag_id", flat=True)
+            )
             for t in templates
         }
         BlogPostTag.objects.bulk_create(
@@ -473,8 +526,8 @@ class Builder:
                 )
             )
         Comment.objects.bulk_create(rows)
-        xtd_fields = [f for f in XtdComment._meta.local_concrete_fields]
-        blog_fields = [f for f in BlogComment._meta.local_concrete_fields]
+        xtd_fields = list(XtdComment._meta.local_concrete_fields)
+        blog_fields = list(BlogComment._meta.local_concrete_fields)
         xtd, blog = [], []
         ids = self.comment_threads
         for offset, (row, spec) in enumerate(zip(rows, specs[start:stop], strict=True)):

@@ -60,7 +60,11 @@ class Command(BaseCommand):
             )
         with indexing_paused():
             added = build(
-                scale, self.stdout, stderr=self.stderr._out, show_progress=not no_progress, seed=seed
+                scale,
+                self.stdout,
+                stderr=self.stderr._out,
+                show_progress=not no_progress,
+                seed=seed,
             )
         try:
             written = rebuild()
