@@ -71,8 +71,8 @@ def test_a_tiny_scale_creates_every_kind_with_members_only_items(db):
 
     # run again: its own database at the same scale is left as it is, another scale refused
     out, _ = generate(0.1)
-    assert "nothing to do" in out
-    with pytest.raises(CommandError, match="use a new database"):
+    assert "rien à faire" in out
+    with pytest.raises(CommandError, match="nouvelle base"):
         generate(0.2)
 
 
@@ -80,7 +80,7 @@ def test_a_database_with_real_content_is_refused(db):
     UserFactory()
     pages = Page.objects.count()
 
-    with pytest.raises(CommandError, match="holds real content"):
+    with pytest.raises(CommandError, match="contenu réel"):
         generate(0.1)
 
     assert Page.objects.count() == pages
