@@ -57,7 +57,7 @@ PAGES = [
     ("agenda", "/agenda/", False),
     ("member directory", "/membres/", True),
     ("search, common word", "/recherche/?q=achats", False),
-    ("search, rare word", "/recherche/?q=pesticides", False),
+    ("search, rare word", "/recherche/?q=RGAA", False),
 ]
 
 # -- pure functions (unit-tested) ---------------------------------------------------------
