@@ -14,6 +14,7 @@ The database is marked as synthetic by a collection named ``MARKER`` (with the s
 command refuses a database holding anything else than its own previous output.
 """
 
+import contextlib
 import datetime
 import html
 import random
@@ -27,12 +28,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
 from modelcluster.fields import ParentalKey
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Collection, Page, PageViewRestriction
+from wagtail.signal_handlers import update_reference_index_on_save
 
 from blog.comments import BlogComment
 from blog.demo import build_blog, build_comments, build_posts
@@ -549,6 +553,26 @@ class Builder:
         BlogComment._base_manager._insert(blog, fields=blog_fields, using="default")
 
 
+COPIED_MODELS = (StructurePage, BlogPostPage, LessonPage, ResourcePage, EventPage)
+
+
+@contextlib.contextmanager
+def wagtail_indexing_off():
+    """Wagtail's own admin search index and reference index are not updated for each copy
+    (two thirds of a copy's time): ``manage.py update_index`` and ``rebuild_references_index``
+    fill them if the admin's search or usage counts are wanted on a benchmark database."""
+    handlers = (post_save_signal_handler, update_reference_index_on_save)
+    for model in COPIED_MODELS:
+        for handler in handlers:
+            post_save.disconnect(handler, sender=model)
+    try:
+        yield
+    finally:
+        for model in COPIED_MODELS:
+            for handler in handlers:
+                post_save.connect(handler, sender=model)
+
+
 def build(scale, stdout, stderr=sys.stderr, show_progress=True, seed=1):
     """The demo content, then the synthetic pages at ``scale``; returns the counts added."""
     began = time.monotonic()
@@ -565,12 +589,13 @@ def build(scale, stdout, stderr=sys.stderr, show_progress=True, seed=1):
         build_lessons(stdout)
         root = Collection.get_first_root_node()
         root.add_child(name=f"{MARKER} {scale:g}")
-        structures = builder.structures(wanted["structures"])
-        all_structures = list(StructurePage.objects.all())
-        posts = builder.posts(wanted["posts"], all_structures)
-        lessons = builder.lessons(wanted["lessons"])
-        resources = builder.resources(wanted["resources"])
-        events = builder.events(wanted["events"])
+        with wagtail_indexing_off():
+            structures = builder.structures(wanted["structures"])
+            all_structures = list(StructurePage.objects.all())
+            posts = builder.posts(wanted["posts"], all_structures)
+            lessons = builder.lessons(wanted["lessons"])
+            resources = builder.resources(wanted["resources"])
+            events = builder.events(wanted["events"])
         users = builder.members(wanted["members"], all_structures)
         comments = builder.comments(posts, users)
         restricted = []
