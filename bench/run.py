@@ -215,14 +215,19 @@ structure = StructurePage.objects.live().public().order_by("-pk").first()
 urls = {"post": post.url, "structure": structure.url}
 counts = {}
 for who in ("anonymous", "member"):
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=True)
     if who == "member":
         client.force_login(User.objects.get(email="membre@exemple.fr"))
     for path in PATHS:
         path = path.format(**urls)
-        client.get(path)
-        with CaptureQueriesContext(connection) as captured:
+        try:
             client.get(path)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+        except Exception as error:  # a page that fails is shown, not the end of the run
+            print(f"ERROR {who} {path}: {error}", file=sys.stderr)
+            counts[f"{who} {path}"] = "erreur"
+            continue
         counts[f"{who} {path}"] = len(captured)
 print("RESULT " + json.dumps({"urls": urls, "queries": counts}))
 """
