@@ -210,8 +210,8 @@ from django.test.utils import CaptureQueriesContext
 from blog.models import BlogPostPage
 from knowledge.models import StructurePage
 from members.models import User
-post = BlogPostPage.objects.live().public().order_by("-date", "-pk").first()
-structure = StructurePage.objects.live().public().order_by("-pk").first()
+post = BlogPostPage.objects.live().filter(view_restrictions__isnull=True).order_by("-date", "-pk").first()
+structure = StructurePage.objects.live().filter(view_restrictions__isnull=True).order_by("-pk").first()
 urls = {"post": post.url, "structure": structure.url}
 counts = {}
 for who in ("anonymous", "member"):
