@@ -210,8 +210,9 @@ from django.test.utils import CaptureQueriesContext
 from blog.models import BlogPostPage
 from knowledge.models import StructurePage
 from members.models import User
-post = BlogPostPage.objects.live().filter(view_restrictions__isnull=True).order_by("-date", "-pk").first()
-structure = StructurePage.objects.live().filter(view_restrictions__isnull=True).order_by("-pk").first()
+unrestricted = {"view_restrictions__isnull": True}
+post = BlogPostPage.objects.live().filter(**unrestricted).order_by("-date", "-pk").first()
+structure = StructurePage.objects.live().filter(**unrestricted).order_by("-pk").first()
 urls = {"post": post.url, "structure": structure.url}
 counts = {}
 for who in ("anonymous", "member"):
