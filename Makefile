@@ -10,7 +10,7 @@ KEEP_WEEKLY ?= 4
 HOST ?= 127.0.0.1
 WORKERS ?= 2
 
-.PHONY: run test lint messages install install-dev serve loadtest backup restore
+.PHONY: run test lint messages install install-dev serve loadtest backup restore bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,11 @@ serve: install $(if $(SECRET_KEY),,.secret_key)
 ## percentiles, then checks that each comment posted is stored exactly once (exit 1 otherwise)
 loadtest: install-dev
 	$(PY) loadtest/run.py
+
+## make bench: the site's speed at two sizes of synthetic content (BENCH_SCALES, "1 50"):
+## its own SQLite files (bench/bench-scale-N.sqlite3, rebuilt when the migrations change),
+## `make serve` on a free port, BENCH_SECONDS (10) of load per page, anonymous and as the demo
+## member: req/s, p50/p95/p99, server CPU and SQL queries per page, the static file as the
+## ceiling, worker memory; tables printed and written to bench/results-YYYYMMDD-HHMM.md
+bench: install-dev
+	$(PY) bench/run.py

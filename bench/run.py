@@ -1,0 +1,455 @@
+"""``make bench``: the site's speed at two sizes of synthetic content, page by page.
+
+For each scale in ``BENCH_SCALES`` (default ``1 50``):
+
+1. its own SQLite file ``bench/bench-scale-N.sqlite3``, built by ``migrate`` and
+   ``generate_content --scale N``, and reused while the project's migrations are unchanged (a
+   hash of them is kept beside it);
+2. ``make serve`` on a free port over that file (gunicorn, ``WORKERS`` sync workers);
+3. SQL queries per page: a Django test client pass over the same file (the second request of
+   each page, as a warm server answers it), anonymous and as the demo member;
+4. for each page, ``BENCH_SECONDS`` (10) of load from this script's own HTTP client
+   (``BENCH_CONNECTIONS``, 8, concurrent connections in 2 processes; no wrk on this machine and
+   locust's own CPU would compete with the server): requests per second, p50/p95/p99 latency,
+   and the server's CPU per request, read from the gunicorn workers' ``/proc/PID/stat`` before
+   and after; the static file last, as the ceiling;
+5. the workers' resident memory after the run.
+
+One table per scale, then the ratio large / small per page; printed and written to
+``bench/results-YYYYMMDD-HHMM.md`` (git-ignored).
+"""
+
+import contextlib
+import hashlib
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "bench"
+PYTHON = sys.executable
+MEMBER = ("membre@exemple.fr", "demo-membre")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+# (label, path or a key the URL finder fills, members only: not measured anonymously)
+PAGES = [
+    ("home", "/", False),
+    ("blog index", "/blog/", False),
+    ("post", "{post}", False),
+    ("structure directory", "/structures/", False),
+    ("structure page", "{structure}", False),
+    ("dashboard", "/structures/tableau-de-bord/", True),
+    ("resources", "/ressources/", False),
+    ("lessons", "/enseignements/", False),
+    ("agenda", "/agenda/", False),
+    ("member directory", "/membres/", True),
+    ("search, common word", "/recherche/?q=achats", False),
+    ("search, rare word", "/recherche/?q=RGAA", False),
+]
+
+# -- pure functions (unit-tested) ---------------------------------------------------------
+
+
+def percentile(values, fraction):
+    """The value under which ``fraction`` of ``values`` fall (nearest rank); 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-fraction * len(ordered) // 1))))
+    return ordered[rank - 1]
+
+
+def cpu_seconds(stat_line):
+    """User + system CPU seconds of a process from its ``/proc/PID/stat`` line."""
+    # The command name (field 2) may hold spaces and parentheses: split after its last ")".
+    fields = stat_line.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def resident_mb(status_text):
+    """``VmRSS`` of a ``/proc/PID/status`` text, in MB."""
+    match = re.search(r"^VmRSS:\s+(\d+)\s+kB", status_text, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def csrf_token(page_html):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html)
+    return match.group(1) if match else ""
+
+
+def summarise(latencies, errors, seconds, cpu, queries=None):
+    """One measured row: ``latencies`` in seconds, ``cpu`` the workers' CPU seconds spent."""
+    count = len(latencies)
+    return {
+        "requests": count,
+        "errors": errors,
+        "rps": count / seconds if seconds else 0.0,
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "cpu_ms": cpu * 1000 / count if count else 0.0,
+        "queries": queries,
+    }
+
+
+HEADER = (
+    "| page | who | req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | SQL | errors |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def table(rows):
+    """A Markdown table of ``rows``: (page, who, summary) triples."""
+    lines = [HEADER]
+    for page, who, row in rows:
+        queries = "" if row["queries"] is None else str(row["queries"])
+        lines.append(
+            f"| {page} | {who} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p95']:.1f} | "
+            f"{row['p99']:.1f} | {row['cpu_ms']:.1f} | {queries} | {row['errors']} |"
+        )
+    return "\n".join(lines)
+
+
+def ratio_table(small, large, small_scale, large_scale):
+    """Large / small per page for p50, p95 and CPU per request (above 1.3 fails the target)."""
+    lines = [
+        f"| page | who | p50 ×{large_scale}/×{small_scale} | p95 | CPU/req | SQL | ≤ 1.3 |",
+        "|---|---|---:|---:|---:|---:|:---:|",
+    ]
+    big = {(page, who): row for page, who, row in large}
+    for page, who, row in small:
+        other = big.get((page, who))
+        if other is None:
+            continue
+        ratios = [other[key] / row[key] if row[key] else 0.0 for key in ("p50", "p95", "cpu_ms")]
+        queries = f"{row['queries']}→{other['queries']}" if row["queries"] is not None else ""
+        ok = "oui" if max(ratios[0], ratios[2]) <= 1.3 else "non"  # noqa: PLR2004
+        lines.append(
+            f"| {page} | {who} | {ratios[0]:.2f} | {ratios[1]:.2f} | {ratios[2]:.2f} | "
+            f"{queries} | {ok} |"
+        )
+    return "\n".join(lines)
+
+
+def migrations_hash(root=ROOT):
+    """A hash of the project's migration files: a database built before they changed is
+    rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def parse_scales(text):
+    return [float(s) if "." in s else int(s) for s in text.replace(",", " ").split()]
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage_env(database):
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "website.settings.dev",
+        "DEBUG": "true",
+    }
+
+
+def database_for(scale):
+    """The scale's database file, (re)built when missing or its migrations changed."""
+    database = HERE / f"bench-scale-{scale}.sqlite3"
+    stamp = database.with_suffix(".migrations")
+    wanted = migrations_hash()
+    if database.exists() and stamp.exists() and stamp.read_text() == wanted:
+        print(f"Scale {scale}: reusing {database.name}", flush=True)
+        return database
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    print(f"Scale {scale}: building {database.name}", flush=True)
+    env = manage_env(database)
+    began = time.monotonic()
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "generate_content", "--scale", str(scale)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    stamp.write_text(wanted)
+    print(f"Scale {scale}: built in {time.monotonic() - began:.0f} s", flush=True)
+    return database
+
+
+QUERIES_SCRIPT = """
+import json, sys
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from blog.models import BlogPostPage
+from knowledge.models import StructurePage
+from members.models import User
+unrestricted = {"view_restrictions__isnull": True}
+post = BlogPostPage.objects.live().filter(**unrestricted).order_by("-date", "-pk").first()
+structure = StructurePage.objects.live().filter(**unrestricted).order_by("-pk").first()
+urls = {"post": post.url, "structure": structure.url}
+counts = {}
+for who in ("anonymous", "member"):
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=True)
+    if who == "member":
+        client.force_login(User.objects.get(email="membre@exemple.fr"))
+    for path in PATHS:
+        path = path.format(**urls)
+        try:
+            client.get(path)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+        except Exception as error:  # a page that fails is shown, not the end of the run
+            print(f"ERROR {who} {path}: {error}", file=sys.stderr)
+            counts[f"{who} {path}"] = "erreur"
+            continue
+        counts[f"{who} {path}"] = len(captured)
+print("RESULT " + json.dumps({"urls": urls, "queries": counts}))
+"""
+
+
+def queries_and_urls(database):
+    """The post and structure URLs measured, and the SQL queries of each page (warm)."""
+    paths = [path for _, path, _ in PAGES]
+    script = QUERIES_SCRIPT.replace("PATHS", json.dumps(paths))
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=manage_env(database),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+def wait_for(url, server, timeout=900):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("make serve stopped: see bench/serve.log")
+        try:
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310
+                return
+        except urllib.error.HTTPError:
+            return  # the server answers, if only with an error page: measured as errors
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(1)
+    sys.exit(f"make serve did not answer {url}")
+
+
+def gunicorn_workers(session_id):
+    """PIDs of the gunicorn workers in the process group ``session_id``: gunicorn processes
+    whose parent is a gunicorn process (the master)."""
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if "gunicorn" in cmdline and int(fields[3]) == session_id:
+            processes[int(entry.name)] = int(fields[1])
+    return [pid for pid, parent in processes.items() if parent in processes]
+
+
+def workers_cpu(pids):
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
+    return total
+
+
+def login(base):
+    """The demo member's session cookie header, through the real login form."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/comptes/login/").read().decode()
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": csrf_token(page), "login": MEMBER[0], "password": MEMBER[1]}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310
+        base + "/comptes/login/", data=data, headers={"Referer": base + "/comptes/login/"}
+    )
+    opener.open(request).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        sys.exit("The demo member could not log in.")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def client_thread(port, path, cookie, deadline, latencies, errors):
+    headers = {"Cookie": cookie} if cookie else {}
+    while time.monotonic() < deadline:
+        began = time.perf_counter()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:  # noqa: PLR2004
+                errors.append(response.status)
+                continue
+        except OSError:
+            errors.append(0)
+            continue
+        latencies.append(time.perf_counter() - began)
+
+
+def client_process(args):
+    port, path, cookie, deadline, threads = args
+    latencies, errors = [], []
+    pool = [
+        threading.Thread(
+            target=client_thread, args=(port, path, cookie, deadline, latencies, errors)
+        )
+        for _ in range(threads)
+    ]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return latencies, len(errors)
+
+
+def measure(pool, port, path, cookie, seconds, connections, workers):
+    processes = 2
+    threads = max(1, connections // processes)
+    before = workers_cpu(workers)
+    began = time.monotonic()
+    deadline = began + seconds
+    results = pool.map(client_process, [(port, path, cookie, deadline, threads)] * processes)
+    elapsed = time.monotonic() - began
+    cpu = workers_cpu(workers) - before
+    latencies = [value for part, _ in results for value in part]
+    return summarise(latencies, sum(errors for _, errors in results), elapsed, cpu)
+
+
+def bench_scale(scale, seconds, connections):
+    database = database_for(scale)
+    found = queries_and_urls(database)
+    urls, queries = found["urls"], found["queries"]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SITE_URL": base,
+    }
+    log = HERE / f"serve-scale-{scale}.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],  # noqa: S607
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    rows = []
+    try:
+        wait_for(base + "/", server)
+        time.sleep(1)
+        workers = gunicorn_workers(server.pid)
+        cookie = login(base)
+        try:
+            home = urllib.request.urlopen(base + "/").read().decode()  # noqa: S310
+        except urllib.error.HTTPError as error:
+            home = error.read().decode()
+        static = re.search(r'(/static/[^"\']+\.css)', home)
+        with multiprocessing.Pool(2) as pool:
+            for label, template, members_only in PAGES:
+                path = template.format(**urls)
+                for who, header in [("anonymous", ""), ("member", cookie)]:
+                    if who == "anonymous" and members_only:
+                        continue  # a redirect to the login page
+                    # one request first: the first view of a page fills caches
+                    client_process((port, path, header, time.monotonic() + 0.01, 1))
+                    row = measure(pool, port, path, header, seconds, connections, workers)
+                    row["queries"] = queries.get(f"{who} {path}")
+                    rows.append((label, who, row))
+                    print(f"  {scale}: {label} ({who}): {row['rps']:.0f} req/s", flush=True)
+            if static:
+                row = measure(pool, port, static.group(1), "", seconds, connections, workers)
+                rows.append(("static file", "anonymous", row))
+        memory = max(
+            (resident_mb(Path(f"/proc/{pid}/status").read_text()) for pid in workers),
+            default=0.0,
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return rows, memory
+
+
+def main():
+    scales = parse_scales(os.environ.get("BENCH_SCALES", "1 50"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+    workers = os.environ.get("WORKERS", "2")
+    stamp = time.strftime("%Y%m%d-%H%M", time.gmtime())
+    parts = [
+        f"# make bench, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
+        f"{seconds:g} s per page, {connections} connections, {workers} gunicorn sync workers, "
+        f"SQLite, {os.cpu_count()} cores; load client: bench/run.py (Python, http.client).\n",
+    ]
+    results = {}
+    for scale in scales:
+        rows, memory = bench_scale(scale, seconds, connections)
+        results[scale] = rows
+        parts.append(
+            f"## Scale {scale}\n\n{table(rows)}\n\nWorker resident memory after the "
+            f"run: {memory:.0f} MB.\n"
+        )
+        print("\n" + parts[-1], flush=True)
+    if len(scales) > 1:
+        small, large = scales[0], scales[-1]
+        parts.append(
+            f"## Ratio scale {large} / scale {small}\n\n"
+            f"{ratio_table(results[small], results[large], small, large)}\n"
+        )
+        print("\n" + parts[-1], flush=True)
+    output = HERE / f"results-{stamp}.md"
+    output.write_text("\n".join(parts), encoding="utf-8")
+    print(f"Written to {output.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

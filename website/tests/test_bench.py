@@ -1,0 +1,67 @@
+"""The pure parts of ``make bench`` (bench/run.py): percentiles, /proc parsing, the tables.
+The benchmark itself is not run by the test suite."""
+
+from bench.run import (
+    cpu_seconds,
+    csrf_token,
+    migrations_hash,
+    parse_scales,
+    percentile,
+    ratio_table,
+    resident_mb,
+    summarise,
+    table,
+)
+
+
+def test_percentile_is_the_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 0.5) == 50  # noqa: PLR2004
+    assert percentile(values, 0.95) == 95  # noqa: PLR2004
+    assert percentile(values, 0.99) == 99  # noqa: PLR2004
+    assert percentile([7], 0.99) == 7  # noqa: PLR2004
+    assert percentile([], 0.5) == 0
+
+
+def test_cpu_and_memory_are_read_from_proc_lines():
+    # a command name with spaces and a parenthesis, as /proc may show it
+    stat = "1234 (gunicorn: work) er) S 1200 1200 1200 0 -1 4194560 1 0 0 0 250 50 0 0 20 0"
+    assert cpu_seconds(stat) == 300 / 100  # utime + stime at 100 ticks a second
+    status = "Name:\tgunicorn\nVmPeak:\t  300000 kB\nVmRSS:\t  153600 kB\nThreads:\t1\n"
+    assert resident_mb(status) == 150  # noqa: PLR2004
+    assert resident_mb("Name: x\n") == 0
+
+
+def test_the_login_form_token_is_found():
+    page = '<form><input type="hidden" name="csrfmiddlewaretoken" value="abc123"></form>'
+    assert csrf_token(page) == "abc123"
+    assert csrf_token("<p>rien</p>") == ""
+
+
+def test_summary_and_tables():
+    row = summarise([0.010, 0.020, 0.030, 0.040], errors=1, seconds=2, cpu=0.2, queries=12)
+    assert row["rps"] == 2  # noqa: PLR2004
+    assert row["p50"] == 20  # noqa: PLR2004
+    assert row["cpu_ms"] == 50  # noqa: PLR2004
+    rendered = table([("home", "anonymous", row)])
+    assert rendered.splitlines()[0].startswith("| page | who | req/s | p50 ms")
+    assert "| home | anonymous | 2 | 20.0 | 40.0 | 40.0 | 50.0 | 12 | 1 |" in rendered
+
+    slower = summarise([0.030, 0.040, 0.050, 0.060], errors=0, seconds=2, cpu=0.2, queries=12)
+    ratios = ratio_table([("home", "anonymous", row)], [("home", "anonymous", slower)], 1, 50)
+    line = ratios.splitlines()[-1]
+    assert line.startswith("| home | anonymous | 2.00 |")
+    assert "12→12" in line and line.endswith("| non |")
+    same = ratio_table([("home", "anonymous", row)], [("home", "anonymous", row)], 1, 50)
+    assert same.splitlines()[-1].endswith("| oui |")
+
+
+def test_scales_and_the_migrations_hash(tmp_path):
+    assert parse_scales("1 50") == [1, 50]
+    assert parse_scales("1,2.5") == [1, 2.5]
+    (tmp_path / "app" / "migrations").mkdir(parents=True)
+    migration = tmp_path / "app" / "migrations" / "0001_initial.py"
+    migration.write_text("a")
+    first = migrations_hash(tmp_path)
+    migration.write_text("b")
+    assert migrations_hash(tmp_path) != first
