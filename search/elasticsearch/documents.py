@@ -3,8 +3,9 @@
 - ``title``, ``summary`` and ``body`` go through ``raa_french``: elided articles split off
   (``l'achat`` gives ``achat``), lower case, French stop words, accents folded (``élu`` and
   ``elu`` are one word), then Lucene's light French stemmer (``achats`` and ``achat`` too).
-- ``path`` is a keyword so that the privacy filter can exclude a restricted page's subtree by
-  prefix; ``members_only`` hides a members-only section from everyone else.
+- ``ancestors`` holds the page's tree path and every path above it, so that the privacy filter
+  excludes every restricted subtree with one ``terms`` clause, however many there are;
+  ``members_only`` hides a members-only section from everyone else.
 - each facet of ``search.results.FACETS`` is a keyword under ``facet`` (the values, filtered
   on) and under ``facet_label`` as ``value<US>label`` (aggregated on, so that a facet's counts
   come back with their labels in one request).
@@ -58,6 +59,7 @@ class SearchDocument(Document):
     key = Keyword()  # the id again: sorting on _id is off by default in Elasticsearch 8
     page_id = Integer()
     path = Keyword()
+    ancestors = Keyword()  # the path and every path above it (Wagtail's steps of 4)
     kind = Keyword()
     title = Text(analyzer=french)
     summary = Text(analyzer=french, index_options="offsets")
@@ -102,6 +104,12 @@ def entry_facets(entry):
     return {name: tags for name, tags in facets.items() if tags}
 
 
+def ancestors(path, step=4):
+    """``path`` and the tree paths above it: "000100020003" gives "0001", "00010002" and
+    "000100020003"."""
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
 def document_for(entry):
     """The ``SearchDocument`` of an ``IndexEntry`` (its key is the document's id)."""
     facets = entry_facets(entry)
@@ -111,6 +119,7 @@ def document_for(entry):
         key=entry.key,
         page_id=entry.page_id,
         path=entry.path,
+        ancestors=ancestors(entry.path),
         kind=entry.kind,
         title=title,
         summary=summary,

@@ -22,7 +22,6 @@ from elasticsearch_dsl.query import (
     MatchAll,
     MatchPhrase,
     MultiMatch,
-    Prefix,
     Term,
     Terms,
 )
@@ -63,9 +62,13 @@ class LabelledFacet(TermsFacet):
 
 
 def privacy_filter(audience):
-    """What ``audience`` may not read, as a filter: restricted subtrees by path prefix, and
-    members-only entries unless the audience is members."""
-    must_not = [Prefix(path=path) for path in audience.excluded_paths]
+    """What ``audience`` may not read, as a filter: restricted subtrees (one ``terms`` clause on
+    the entries' ancestors, whatever their number: one clause per subtree would pass
+    Elasticsearch's limit of 1,024 clauses), and members-only entries unless the audience is
+    members."""
+    must_not = []
+    if audience.excluded_paths:
+        must_not.append(Terms(ancestors=sorted(audience.excluded_paths)))
     if not audience.sees_members_only:
         must_not.append(Term(members_only=True))
     return Bool(must_not=must_not) if must_not else MatchAll()

@@ -40,7 +40,7 @@ def test_search_asks_the_alias_then_checks_the_suggested_words_are_public_now():
     assert search["index"] == check["index"] == [ALIAS]
     assert search["ignore_unavailable"] is True  # no index yet: no result, not an error
     assert search["body"]["query"]["bool"]["filter"][0]["bool"]["must_not"][0] == {
-        "prefix": {"path": "00010002"}
+        "terms": {"ancestors": ["00010002", "000100030004"]}
     }
     assert check["body"] == {
         "query": {"bool": {"filter": [{"terms": {"suggestion": ["achat"]}}]}},

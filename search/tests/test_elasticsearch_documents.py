@@ -51,7 +51,7 @@ def test_texts_are_french_and_privacy_fields_are_exact():
             "analyzer": "raa_french",
             "index_options": "offsets",
         }
-    assert properties["path"] == {"type": "keyword"}
+    assert properties["path"] == properties["ancestors"] == {"type": "keyword"}
     assert properties["key"] == {"type": "keyword"}
     assert properties["kind"] == {"type": "keyword"}
     for name in ("members_only", "demoted", "public"):
@@ -85,6 +85,7 @@ def test_an_entry_becomes_a_document_keyed_by_its_key_with_its_facets():
     source = document["_source"]
     assert source["key"] == "page:1"
     assert source["page_id"] == 1 and source["path"] == "000100010001"
+    assert source["ancestors"] == ["0001", "00010001", "000100010001"]
     assert source["date"] == datetime.date(2025, 3, 14) and source["year"] == 2025
     assert source["structure"] == {"value": "pessac", "label": "Pessac"}
     assert source["facet"] == {

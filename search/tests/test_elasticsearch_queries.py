@@ -113,8 +113,7 @@ def test_privacy_filters_the_query_so_results_and_facet_counts_alike():
         {
             "bool": {
                 "must_not": [
-                    {"prefix": {"path": "00010002"}},
-                    {"prefix": {"path": "000100030004"}},
+                    {"terms": {"ancestors": ["00010002", "000100030004"]}},
                     {"term": {"members_only": True}},
                 ]
             }
@@ -129,7 +128,8 @@ def test_members_read_members_only_entries_but_not_what_they_are_excluded_from()
     restricted = body_for("achat", audience=Audience(("0001000A",), True))["query"]["bool"]
 
     assert member == [{"match_all": {}}]
-    assert restricted["filter"] == [{"bool": {"must_not": [{"prefix": {"path": "0001000A"}}]}}]
+    excluded = {"terms": {"ancestors": ["0001000A"]}}
+    assert restricted["filter"] == [{"bool": {"must_not": [excluded]}}]
 
 
 def test_body_and_summary_are_highlighted_between_sentinels():
@@ -160,3 +160,11 @@ def test_pages_stay_within_the_first_ten_thousand_results(page, per_page, start,
 
     assert (body["from"], body["size"]) == (start, size)
     assert body["track_total_hits"] is True
+
+
+def test_thousands_of_restricted_subtrees_stay_one_clause():
+    paths = tuple(f"0001{n:04d}" for n in range(3000))
+    body = body_for("achat", audience=Audience(paths, True))
+
+    (excluded,) = body["query"]["bool"]["filter"][0]["bool"]["must_not"]
+    assert len(excluded["terms"]["ancestors"]) == 3000
