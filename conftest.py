@@ -209,6 +209,16 @@ def pytest_runtest_setup(item):
         _close_demo(item.config.stash[blocking_manager_key])
 
 
+@pytest.fixture(autouse=True)
+def _no_search_changes_from_earlier_tests():
+    """Pages queued for the search index by an earlier test whose transaction rolled back (its
+    on-commit callbacks never ran) are not this test's: start with none pending."""
+    from search import signals
+
+    signals._pending().pages.clear()
+    signals._pending().subtrees.clear()
+
+
 @pytest.fixture
 def commit(db):
     """``commit()`` runs what waits for the transaction to commit (the search index's updates,
