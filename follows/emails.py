@@ -60,12 +60,19 @@ def send(template, user, follows, context):
     unsubscribe_url = absolute_url(
         reverse("follows:unsubscribe", args=[unsubscribe_token(user, follows)])
     )
+    return send_with_unsubscribe(
+        template, user, unsubscribe_url, {**context, "follows": follows}
+    )
+
+
+def send_with_unsubscribe(template, user, unsubscribe_url, context):
+    """Queue ``follows/email/<template>`` to ``user`` with ``unsubscribe_url`` as its one-click
+    unsubscribe link (in the text and in the RFC 8058 headers) and a link to manage follows."""
     context = {
         **context,
         "recipient": user,
         "manage_url": absolute_url(reverse("follows:follows")),
         "unsubscribe_url": unsubscribe_url,
-        "follows": follows,
     }
     return send_templated(
         f"follows/email/{template}",

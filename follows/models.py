@@ -141,3 +141,59 @@ class Follow(models.Model):
             # Coming from instant (already emailed) or paused (not wanted): start from now.
             self.last_digest_at = now or timezone.now()
         self.frequency = frequency
+
+
+class ReminderPreference(models.Model):
+    """Whether a member wants the weekly reminder of what is late for their structure.
+
+    No row means yes: a team member gets the reminder until they opt out (on their follows
+    page or through the link in a reminder)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_preference",
+        verbose_name=_("member"),
+    )
+    weekly = models.BooleanField(_("weekly reminders of my structure"), default=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self):
+        return f"{self.user} – {self.weekly}"
+
+    @classmethod
+    def wants_reminders(cls, user):
+        return not cls.objects.filter(user=user, weekly=False).exists()
+
+    @classmethod
+    def set_for(cls, user, weekly):
+        cls.objects.update_or_create(user=user, defaults={"weekly": weekly})
+
+
+class SentReminder(models.Model):
+    """One weekly reminder sent to one member: at most one per person and ISO week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+        verbose_name=_("member"),
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday of the ISO week covered."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    late_count = models.PositiveIntegerField(_("late items listed"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_reminder_per_week")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.week}"

@@ -27,3 +27,25 @@ def read_unsubscribe_token(token):
     except (KeyError, TypeError, ValueError):
         return None
     return user_id, follow_ids
+
+
+# Reminders are not follows: their links carry the person only, under a salt of their own, so
+# a reminder's link can never pause follows and a digest's link never stops reminders.
+REMINDER_SALT = "follows.reminders.unsubscribe"
+
+
+def reminder_unsubscribe_token(user):
+    """A signed token that stops the weekly reminders of ``user``."""
+    return signing.dumps({"u": user.pk}, salt=REMINDER_SALT)
+
+
+def read_reminder_unsubscribe_token(token):
+    """The user id from a reminder token, or None when it is forged, broken or expired."""
+    try:
+        data = signing.loads(token, salt=REMINDER_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    try:
+        return int(data["u"])
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -16,8 +16,10 @@ from core.followables import registry
 from core.visibility import visible_to
 from members.views import forbidden, login_required
 
-from .models import Follow
-from .tokens import read_unsubscribe_token
+from members.models import User
+
+from .models import Follow, ReminderPreference
+from .tokens import read_reminder_unsubscribe_token, read_unsubscribe_token
 
 
 class FrequencyForm(forms.Form):
@@ -117,16 +119,34 @@ def follows(request):
         url = followable.target_url(target, request) if followable else None
         rows.append({"follow": item, "url": url})
     followed = {row["follow"].kind for row in rows}
+    on_team = request.user.memberships.exists()
     return TemplateResponse(
         request,
         "follows/follows.html",
         {
             "rows": rows,
+            "on_team": on_team,
+            "wants_reminders": on_team and ReminderPreference.wants_reminders(request.user),
             "frequencies": Follow.Frequency.choices,
             "can_follow": request.user.is_network_member,
             "suggestions": [page for kind, page in sections.items() if kind not in followed],
         },
     )
+
+
+@login_required
+@require_POST
+def update_reminders(request):
+    """The "weekly reminders of my structure" checkbox of the follows page."""
+    weekly = request.POST.get("weekly") == "on"
+    ReminderPreference.set_for(request.user, weekly)
+    if weekly:
+        messages.success(request, _("You will receive the weekly reminders of your structure."))
+    else:
+        messages.success(
+            request, _("You will no longer receive the weekly reminders of your structure.")
+        )
+    return redirect("follows:follows")
 
 
 def own_follow(request, pk):
@@ -192,4 +212,31 @@ def unsubscribe(request, token):
         request,
         "follows/follow_unsubscribe.html",
         {"follows": items, "done": done, "token": token},
+    )
+
+
+# As ``unsubscribe``: the signed token is the authority; one-click POST from mail clients.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request, token):
+    user_id = read_reminder_unsubscribe_token(token)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        return TemplateResponse(
+            request,
+            "follows/reminder_unsubscribe.html",
+            {
+                "problem": _(
+                    "This unsubscribe link is invalid or has expired. "
+                    "Log in to manage your reminders from your account."
+                )
+            },
+            status=400,
+        )
+    done = False
+    if request.method == "POST":
+        ReminderPreference.set_for(user, False)
+        done = True
+    return TemplateResponse(
+        request, "follows/reminder_unsubscribe.html", {"done": done, "token": token}
     )
