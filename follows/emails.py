@@ -60,9 +60,7 @@ def send(template, user, follows, context):
     unsubscribe_url = absolute_url(
         reverse("follows:unsubscribe", args=[unsubscribe_token(user, follows)])
     )
-    return send_with_unsubscribe(
-        template, user, unsubscribe_url, {**context, "follows": follows}
-    )
+    return send_with_unsubscribe(template, user, unsubscribe_url, {**context, "follows": follows})
 
 
 def send_with_unsubscribe(template, user, unsubscribe_url, context):

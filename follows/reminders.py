@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -163,36 +163,34 @@ def due_reminders(as_of):
     return list(reminders.values())
 
 
+class SendFailed(Exception):
+    pass
+
+
 def send_reminder(reminder):
-    """Queue ``reminder`` and record it, in one transaction; False when it was already sent
+    """Record ``reminder`` and queue it, in one transaction; False when it was already sent
     this week (another run got there first) or the email failed (it is tried again next run)."""
-    with transaction.atomic():
-        _record, created = SentReminder.objects.get_or_create(
-            user=reminder.user,
-            week=reminder.week,
-            defaults={"late_count": reminder.late_count},
-        )
-        if not created:
-            return False
-        unsubscribe_url = absolute_url(
-            reverse(
-                "follows:reminder_unsubscribe", args=[reminder_unsubscribe_token(reminder.user)]
+    unsubscribe_url = absolute_url(
+        reverse("follows:reminder_unsubscribe", args=[reminder_unsubscribe_token(reminder.user)])
+    )
+    context = {
+        "as_of": reminder.as_of,
+        "blocks": reminder.blocks,
+        "structures": [block.structure for block in reminder.blocks],
+    }
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                user=reminder.user, week=reminder.week, late_count=reminder.late_count
             )
-        )
-        result = send_with_unsubscribe(
-            "reminder",
-            reminder.user,
-            unsubscribe_url,
-            {
-                "as_of": reminder.as_of,
-                "blocks": reminder.blocks,
-                "structures": [block.structure for block in reminder.blocks],
-            },
-        )
-        if result.status == TaskResultStatus.FAILED:  # immediate backend: try again next run
-            logger.error("Reminder to user %s failed; it will be retried.", reminder.user.pk)
-            transaction.set_rollback(True)
-            return False
+            result = send_with_unsubscribe("reminder", reminder.user, unsubscribe_url, context)
+            if result.status == TaskResultStatus.FAILED:  # immediate backend
+                raise SendFailed
+    except IntegrityError:  # one_reminder_per_week: a concurrent run sent it
+        return False
+    except SendFailed:
+        logger.error("Reminder to user %s failed; it will be retried.", reminder.user.pk)
+        return False
     return True
 
 

@@ -14,9 +14,8 @@ from wagtail.models import Page
 
 from core.followables import registry
 from core.visibility import visible_to
-from members.views import forbidden, login_required
-
 from members.models import User
+from members.views import forbidden, login_required
 
 from .models import Follow, ReminderPreference
 from .tokens import read_reminder_unsubscribe_token, read_unsubscribe_token
