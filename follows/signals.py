@@ -7,7 +7,7 @@ from core.followables import registry
 from members.privacy import personal_data_requested
 
 from .instant import on_page_published
-from .models import Follow
+from .models import Follow, ReminderPreference, SentReminder
 
 
 def connect():
@@ -29,7 +29,7 @@ def forget_target(sender, instance, **kwargs):
 
 
 def export_follows(sender, user, **kwargs):
-    """What a person follows, for their personal-data export."""
+    """What a person follows and their weekly reminders, for their personal-data export."""
     return {
         "follows": [
             {
@@ -38,5 +38,11 @@ def export_follows(sender, user, **kwargs):
                 "since": follow.created_at,
             }
             for follow in Follow.objects.filter(user=user).for_listing()
-        ]
+        ],
+        "weekly_reminders": ReminderPreference.wants_reminders(user),
+        "reminders_sent": list(
+            SentReminder.objects.filter(user=user)
+            .order_by("week")
+            .values("week", "sent_at", "late_count")
+        ),
     }

@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import date
 from http import HTTPStatus
@@ -16,6 +17,8 @@ from knowledge.tests.factories import ActionFactory, JourneyStageFactory, Struct
 from knowledge.vocabularies import ActionStatus, JourneyStep, StepStatus
 from members.models import Membership, User
 from members.tests.factories import UserFactory
+
+pytestmark = pytest.mark.db_sensitive  # excluded joins, the one-per-week constraint
 
 AS_OF = date(2010, 6, 30)  # a Wednesday, as the demo's AS_OF
 SAME_WEEK = date(2010, 7, 2)
@@ -352,3 +355,15 @@ def test_a_reminder_another_run_sent_meanwhile_is_not_sent_again(late_pessac):
     SentReminder.objects.create(user=member, week=date(2010, 6, 28))
     assert reminders.send_reminder(reminder) is False
     assert mail.outbox == []
+
+
+def test_the_data_export_tells_the_reminder_setting_and_reminders_sent(late_pessac, client):
+    member = on_team(late_pessac)
+    remind()
+    ReminderPreference.set_for(member, False)
+    client.force_login(member)
+    data = json.loads(client.get("/membres/moi/donnees/").content)
+    assert data["weekly_reminders"] is False
+    assert [(row["week"], row["late_count"]) for row in data["reminders_sent"]] == [
+        ("2010-06-28", 1)
+    ]
