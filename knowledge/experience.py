@@ -112,8 +112,12 @@ def action_plan(structure, lessons, request):
             {
                 "action": action,
                 "indicators": [
-                    {**indicator, "history": indicator_history(indicator)}
-                    for indicator in action.get_indicators()
+                    {
+                        **indicator,
+                        "history": indicator_history(indicator),
+                        "anchor": f"indicateur-{action.pk}-{position}",
+                    }
+                    for position, indicator in enumerate(action.get_indicators())
                 ],
                 "lessons": lessons["by_action"].get(action.pk, []),
             }

@@ -122,8 +122,9 @@ def quarterly_progress(structures, today, limit=QUARTER_LIMIT):
     progress at the quarter's last day (from its latest measurement dated on or before it; see
     ``indicator_progress``); ``average`` is the rounded mean over the indicators measured by then
     (``None`` before the first measurement), ``measured`` their number and ``structure_count``
-    the number of structures they belong to. Quarters run from the first measurement's to
-    today's, the last ``limit`` of them; measurements dated after ``today`` are left out.
+    the number of structures they belong to. Quarters run from the first measurement's to the
+    latest's (nothing changes after it), the last ``limit`` of them; measurements dated after
+    ``today`` are left out. ``latest`` is the date of the latest measurement.
     ``structures`` come with their actions prefetched.
     """
     indicators = []
@@ -138,10 +139,11 @@ def quarterly_progress(structures, today, limit=QUARTER_LIMIT):
                     indicators.append((structure.pk, indicator, measurements))
                     illustrative = illustrative or structure.action_plan_is_illustrative
     if not indicators:
-        return {"rows": [], "chart": None, "illustrative": False}
+        return {"rows": [], "chart": None, "illustrative": False, "latest": None}
     first = min(measurements[0]["date"] for _pk, _indicator, measurements in indicators)
+    last = max(measurements[-1]["date"] for _pk, _indicator, measurements in indicators)
     quarters = [quarter_of(first)]
-    while quarters[-1] != quarter_of(today):
+    while quarters[-1] != quarter_of(last):
         quarters.append(next_quarter(*quarters[-1]))
     rows = []
     for year, quarter in quarters[-limit:]:
@@ -169,7 +171,12 @@ def quarterly_progress(structures, today, limit=QUARTER_LIMIT):
                 "structure_count": len(structure_ids),
             }
         )
-    return {"rows": rows, "chart": quarterly_chart(rows), "illustrative": illustrative}
+    return {
+        "rows": rows,
+        "chart": quarterly_chart(rows),
+        "illustrative": illustrative,
+        "latest": last,
+    }
 
 
 def quarterly_chart(rows):

@@ -21,6 +21,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -91,7 +92,12 @@ def append_measurement(page, action_id, position, name, day, value):
     """
     actions = list(page.actions.all())
     action = next((action for action in actions if action.pk == action_id), None)
-    stream = action.indicators.get_prep_value() if action is not None else []
+    # Through the blocks, not the stored JSON: older content stores the measurements in the
+    # list block's legacy form (plain values, no ids).
+    stream = [
+        {"type": child.block_type, "value": child.block.get_prep_value(child.value), "id": child.id}
+        for child in (action.indicators if action is not None else [])
+    ]
     if position >= len(stream) or stream[position]["value"].get("name") != name:
         raise MeasurementRefused(
             gettext(
@@ -111,7 +117,7 @@ def append_measurement(page, action_id, position, name, day, value):
             "id": str(uuid.uuid4()),
         }
     )
-    action.indicators = json.dumps(stream)
+    action.indicators = json.dumps(stream, cls=DjangoJSONEncoder)
     page.actions = actions
 
 
@@ -221,7 +227,7 @@ def measurement_view(structure, request, action_id, position):
             "structure": structure,
             "action": action,
             "indicator": indicator,
-            "position": position,
+            "anchor": f"indicateur-{action.pk}-{position}",
             "history": indicator_history(indicator),
             "form": form,
         },
