@@ -10,8 +10,10 @@ around them:
 - a draft pending in the editor: a user who may publish gets the measurement published on the
   live page and added to the draft as well (so publishing the draft later keeps it); a user who
   may not is refused, since submitting would send someone's unfinished draft for approval;
-- changes in moderation: the measurement is added to them (a new latest revision, which the
-  approval publishes) and nothing is published now: publishing would cancel the moderation;
+- changes in moderation: the page is locked for everyone but the reviewers (as in the editor),
+  so the team is refused until the coordination approves or sends back the changes; a reviewer
+  (coordinator) gets the measurement added to them (a new latest revision, which the approval
+  publishes) and nothing published now: publishing would cancel the moderation;
 - a page locked by someone else: refused.
 """
 
@@ -31,6 +33,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.locks import WorkflowLock
 from wagtail.models import WorkflowState
 
 from knowledge.indicator_history import indicator_history
@@ -127,6 +130,13 @@ def record_measurement(structure, user, action_id, position, name, day, value):
     message telling them what became of it. Raises ``MeasurementRefused``."""
     page = type(structure).objects.select_for_update().get(pk=structure.pk)
     lock = page.get_lock()
+    if isinstance(lock, WorkflowLock) and lock.for_user(user):
+        raise MeasurementRefused(
+            gettext(
+                "Changes to this page are awaiting the coordination's approval: add the "
+                "measurement once they are approved or sent back to you."
+            )
+        )
     if lock and lock.for_user(user):
         raise MeasurementRefused(
             gettext("The page is locked in the editor: try again once it is unlocked.")

@@ -1,6 +1,7 @@
 """A team adds a measurement to one of its indicators: rights, validation, revisions, the page."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -81,7 +82,7 @@ def revision_measurements(revision, action, position=0):
 
 
 def errors(response):
-    return re.findall(r"<li>(.*?)</li>", response.content.decode().split('class="measurement-form"')[1].split("</form>")[0])
+    return [html.unescape(error) for error in re.findall(r"<li>(.*?)</li>", response.content.decode().split('class="measurement-form"')[1].split("</form>")[0])]
 
 
 @pytest.fixture
@@ -230,12 +231,31 @@ def test_a_team_without_publishing_submits_the_measurement_for_moderation(
     )
     assert "soumise à la coordination" in team_client.get(PAGE).content.decode()
 
-    # A second measurement joins the changes in moderation; approving publishes both.
-    team_client.post(url_for(action, 1), {"date": "2025-03-20", "value": "12"})
+
+    # While in moderation the page is locked for the team, as in the editor.
+    revisions = pessac.revisions.count()
+    refused = team_client.post(url_for(action, 1), {"date": "2025-03-20", "value": "12"})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "en attente de validation par la coordination" in errors(refused)[0]
+    assert pessac.revisions.count() == revisions
+
+
+def test_a_reviewer_adds_the_measurement_to_the_changes_in_moderation(
+    team_client, client, coordinator, structures, action
+):
+    set_direct_publishing(structures["pessac"], False)
+    team_client.post(url_for(action), {"date": "2025-03-15", "value": "35"})
+    pessac = StructurePage.objects.get(slug="pessac")
+    state = pessac.current_workflow_state
+    client.force_login(coordinator)
+
+    response = client.post(url_for(action, 1), {"date": "2025-03-20", "value": "12"})
+
+    assert response.status_code == HTTPStatus.FOUND
     pessac.refresh_from_db()
-    assert pessac.current_workflow_state.pk == state.pk
+    assert pessac.current_workflow_state.pk == state.pk  # still in moderation
     assert live_measurements(action, 1) == []
-    pessac.get_latest_revision().publish()
+    state.current_task_state.approve(user=coordinator)  # approving publishes both
     assert live_measurements(action)[-1] == ("2025-03-15", Decimal("35"))
     assert live_measurements(action, 1) == [("2025-03-20", Decimal("12"))]
 
