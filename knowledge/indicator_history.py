@@ -33,8 +33,8 @@ def indicator_history(indicator):
     """What the structure's page draws for one indicator (a ``get_indicators()`` dict).
 
     ``rows`` are the table's lines in order: the starting value (when there is one), each
-    measurement by date (a ``none`` line when there is none yet), the target; ``chart`` is the line chart's geometry, ``None`` without a
-    measurement (the table then says so).
+    measurement by date (a ``none`` line when there is none yet), the target; ``chart`` is the
+    line chart's geometry, ``None`` without a measurement (the table then says so).
     """
     unit = indicator["unit"]
     baseline, target = indicator["baseline"], indicator["target"]

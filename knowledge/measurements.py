@@ -110,9 +110,7 @@ def append_measurement(page, action_id, position, name, day, value):
         )
     measurements = stream[position]["value"]["measurements"]
     if any(item["value"]["date"] == day.isoformat() for item in measurements):
-        raise MeasurementRefused(
-            gettext("This indicator already has a measurement on this date.")
-        )
+        raise MeasurementRefused(gettext("This indicator already has a measurement on this date."))
     measurements.append(
         {
             "type": "item",

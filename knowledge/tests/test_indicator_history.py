@@ -28,7 +28,9 @@ def indicator(measurements, baseline="0", target="100", name="Part de bio"):
             "unit": "%",
             "baseline": Decimal(baseline) if baseline is not None else None,
             "target": Decimal(target),
-            "measurements": [{"date": D(day), "value": Decimal(value)} for day, value in measurements],
+            "measurements": [
+                {"date": D(day), "value": Decimal(value)} for day, value in measurements
+            ],
         },
     )
 
@@ -120,11 +122,7 @@ def network():
     )
     haillan = structure(
         2,
-        action(
-            indicator(
-                [("2025-05-10", "15"), ("2025-09-01", "20")], baseline="10", target="20"
-            )
-        ),
+        action(indicator([("2025-05-10", "15"), ("2025-09-01", "20")], baseline="10", target="20")),
         action(indicator([("2025-02-01", "90")]), status=ActionStatus.ABANDONED),
     )
     return [pessac, haillan]
@@ -156,7 +154,9 @@ def test_quarters_without_a_new_measurement_carry_the_latest_one(network):
 
 
 def test_only_the_latest_quarters_are_kept():
-    measurements = [(f"{year}-{month:02d}-15", "50") for year in (2020, 2021, 2022) for month in (2, 5, 8, 11)]
+    measurements = [
+        (f"{year}-{month:02d}-15", "50") for year in (2020, 2021, 2022) for month in (2, 5, 8, 11)
+    ]
     network = [structure(1, action(indicator(measurements)))]
 
     trend = quarterly_progress(network, today=D("2023-01-01"), limit=4)
@@ -172,7 +172,12 @@ def test_a_network_without_measurement_has_no_trend():
 
 @pytest.mark.parametrize(
     ("year", "quarter", "end"),
-    [(2024, 1, "2024-03-31"), (2024, 2, "2024-06-30"), (2024, 3, "2024-09-30"), (2024, 4, "2024-12-31")],
+    [
+        (2024, 1, "2024-03-31"),
+        (2024, 2, "2024-06-30"),
+        (2024, 3, "2024-09-30"),
+        (2024, 4, "2024-12-31"),
+    ],
 )
 def test_quarters_end_on_their_last_day(year, quarter, end):
     assert quarter_end(year, quarter) == D(end)
@@ -185,7 +190,13 @@ def test_the_trend_chart_draws_one_dot_per_quarter_on_a_percent_scale(network):
     assert [dot["y"] for dot in chart["dots"]] == [
         pytest.approx(bottom - charts.LINE_PLOT_HEIGHT * share) for share in (0.40, 0.55, 0.80)
     ]
-    assert [tick["text"] for tick in chart["y_ticks"]] == ["0\xa0%", "25\xa0%", "50\xa0%", "75\xa0%", "100\xa0%"]
+    assert [tick["text"] for tick in chart["y_ticks"]] == [
+        "0\xa0%",
+        "25\xa0%",
+        "50\xa0%",
+        "75\xa0%",
+        "100\xa0%",
+    ]
 
 
 # The dashboard
@@ -208,7 +219,10 @@ def test_the_dashboard_shows_the_quarters_as_a_chart_and_a_table(member_client, 
     assert 'role="img"' in section
     assert "Avancement moyen des indicateurs par trimestre" in section
     table = section.split("<caption")[1]
-    rows = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)]
+    rows = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)
+    ]
     assert rows[4:] == ["T1 2024", "30\xa0%", "1", "1", "T2 2024", "50\xa0%", "1", "1"]
 
 

@@ -72,17 +72,28 @@ def set_direct_publishing(structure, allowed):
 
 def live_measurements(action, position=0):
     action.refresh_from_db()
-    return [(m["date"].isoformat(), m["value"]) for m in action.get_indicators()[position]["measurements"]]
+    return [
+        (m["date"].isoformat(), m["value"])
+        for m in action.get_indicators()[position]["measurements"]
+    ]
 
 
 def revision_measurements(revision, action, position=0):
     page = revision.as_object()
     copy = next(a for a in page.actions.all() if a.pk == action.pk)
-    return [(m["date"].isoformat(), m["value"]) for m in copy.get_indicators()[position]["measurements"]]
+    return [
+        (m["date"].isoformat(), m["value"]) for m in copy.get_indicators()[position]["measurements"]
+    ]
 
 
 def errors(response):
-    return [html.unescape(error) for error in re.findall(r"<li>(.*?)</li>", response.content.decode().split('class="measurement-form"')[1].split("</form>")[0])]
+    return [
+        html.unescape(error)
+        for error in re.findall(
+            r"<li>(.*?)</li>",
+            response.content.decode().split('class="measurement-form"')[1].split("</form>")[0],
+        )
+    ]
 
 
 @pytest.fixture
@@ -153,7 +164,10 @@ def test_the_form_needs_the_csrf_token(structures, action):
         ({"date": "2025-03-01", "value": "NaN"}, "Saisissez un nombre, par exemple 12,5."),
         ({"date": "2025-03-01", "value": ""}, "Indiquez la valeur mesurée."),
         ({"date": "", "value": "35"}, "Indiquez la date de la mesure."),
-        ({"date": "31 février", "value": "35"}, "Saisissez une date valide, par exemple 31/03/2025."),
+        (
+            {"date": "31 février", "value": "35"},
+            "Saisissez une date valide, par exemple 31/03/2025.",
+        ),
         ({"date": "2099-01-01", "value": "35"}, "La date ne peut pas être dans le futur."),
         (
             {"date": "2024-12-31", "value": "35"},
@@ -230,7 +244,6 @@ def test_a_team_without_publishing_submits_the_measurement_for_moderation(
         Decimal("35.00"),
     )
     assert "soumise à la coordination" in team_client.get(PAGE).content.decode()
-
 
     # While in moderation the page is locked for the team, as in the editor.
     revisions = pessac.revisions.count()
@@ -338,7 +351,10 @@ def test_the_page_draws_each_indicator_with_a_table_of_the_same_figures(client, 
     assert 'role="img"' in html
     assert f'<title id="{anchor}-graphique-title">Mesures de « Part de bio » dans le temps' in html
     table = html.split(f'<caption id="{anchor}-tableau">')[1].split("</table>")[0]
-    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table, re.S)]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table, re.S)
+    ]
     assert cells[3:] == [
         "Valeur de départ", "—", "10\xa0%",
         "Mesure", "1 février 2025", "30\xa0%",
@@ -351,7 +367,13 @@ def test_the_page_draws_each_indicator_with_a_table_of_the_same_figures(client, 
 
 @pytest.mark.parametrize(
     ("who", "shown"),
-    [("visitor", False), ("member", False), ("other_team", False), ("team", True), ("coordinator", True)],
+    [
+        ("visitor", False),
+        ("member", False),
+        ("other_team", False),
+        ("team", True),
+        ("coordinator", True),
+    ],
 )
 def test_the_add_link_is_shown_to_the_team_and_coordinators_only(
     client, structures, coordinator, action, who, shown
