@@ -70,6 +70,16 @@ class MeasurementForm(forms.Form):
         self.indicator = indicator
         if indicator["unit"]:
             self.fields["value"].help_text = gettext("In %(unit)s.") % {"unit": indicator["unit"]}
+            self.fields["value"].widget.attrs["aria-describedby"] = "id_value_help"
+
+    def mark_errors(self):
+        """Tie each field with an error to its message, for screen readers."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                described = [attrs.get("aria-describedby", ""), f"id_{name}_error"]
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(part for part in described if part)
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -221,11 +231,7 @@ def measurement_view(structure, request, action_id, position):
                 messages.success(request, message)
                 return redirect(f"{structure.url}#indicateur-{action.pk}-{position}")
         status = 400
-        for name in form.errors:
-            if name in form.fields:
-                form.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
-                )
+        form.mark_errors()
     response = TemplateResponse(
         request,
         "knowledge/measurement_form.html",

@@ -187,7 +187,9 @@ def test_bad_input_is_refused_in_french_and_changes_nothing(team_client, action,
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in errors(response)
-    assert 'aria-invalid="true"' in response.content.decode()
+    field = "value" if "nombre" in message or "valeur" in message else "date"
+    tag = re.search(rf'<input[^>]*id="id_{field}"[^>]*>', response.content.decode())[0]
+    assert 'aria-invalid="true"' in tag and f"id_{field}_error" in tag
     assert live_measurements(action) == [("2025-02-01", Decimal("30"))]
     assert pessac.revisions.count() == revisions
 
