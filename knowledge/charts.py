@@ -145,3 +145,64 @@ def progress_bar(value, width=120, height=12):
     """Geometry of a small decorative bar for a percentage shown as text beside it."""
     length = 0 if not value else round(width * min(value, 100) / 100, 1)
     return {"width": width, "height": height, "length": length}
+
+
+# Line chart (an indicator's measurements over time, the network's progress per quarter).
+LINE_LEFT = 70  # room for the value labels
+LINE_PLOT_WIDTH = 380
+LINE_RIGHT = 110  # room for the reference lines' labels
+LINE_TOP = 14
+LINE_PLOT_HEIGHT = 150
+LINE_BOTTOM = 36  # room for the date labels
+
+
+def line_chart(points, low, high, y_ticks, references=(), x_labels=None):
+    """Geometry of a line chart with dots at its points.
+
+    ``points`` are dicts with ``position`` (0 to 1 along the time axis), ``value`` (between
+    ``low`` and ``high``) and ``text`` (the dot's ``<title>``). ``y_ticks`` are ``(value,
+    text)`` pairs marked on the value axis; ``references`` are ``(value, text, kind)``
+    horizontal lines (the starting value, the target), ``kind`` a CSS modifier; ``x_labels``
+    are ``(position, text)`` pairs under the axis (each point's ``label`` when ``None``).
+    """
+    span = (high - low) or 1
+
+    def x_of(position):
+        return round(LINE_LEFT + LINE_PLOT_WIDTH * float(position), 1)
+
+    def y_of(value):
+        share = (float(value) - float(low)) / float(span)
+        return round(LINE_TOP + LINE_PLOT_HEIGHT * (1 - share), 1)
+
+    dots = [
+        {"x": x_of(point["position"]), "y": y_of(point["value"]), "text": point["text"]}
+        for point in points
+    ]
+    if x_labels is None:
+        x_labels = [(point["position"], point.get("label", "")) for point in points]
+    bottom = LINE_TOP + LINE_PLOT_HEIGHT
+    return {
+        "width": LINE_LEFT + LINE_PLOT_WIDTH + LINE_RIGHT,
+        "height": bottom + LINE_BOTTOM,
+        "left": LINE_LEFT,
+        "right": LINE_LEFT + LINE_PLOT_WIDTH,
+        "top": LINE_TOP,
+        "bottom": bottom,
+        "label_y": bottom + 20,
+        "dots": dots,
+        "line": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
+        "y_ticks": [
+            {"y": y_of(value), "text_y": y_of(value) + 4, "text": text} for value, text in y_ticks
+        ],
+        "references": [
+            {
+                "y": y_of(value),
+                "text_y": y_of(value) + 4,
+                "text": text,
+                "kind": kind,
+                "text_x": LINE_LEFT + LINE_PLOT_WIDTH + 6,
+            }
+            for value, text, kind in references
+        ],
+        "x_labels": [{"x": x_of(position), "text": text} for position, text in x_labels],
+    }

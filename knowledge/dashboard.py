@@ -11,12 +11,14 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.visibility import reader_of, visible_to
 from knowledge import charts
 from knowledge.handouts import handouts_table
+from knowledge.indicator_history import quarterly_progress
 from knowledge.models.sections import Action, JourneyStage, summarise_actions
 from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import ActionStatus, JourneyStep, ProgrammeCommitment, StepStatus
@@ -270,8 +272,9 @@ def completion_chart(rows, label_key=None):
     )
 
 
-def dashboard_context(structures):
-    """Everything the dashboard template draws, from prefetched ``structures``."""
+def dashboard_context(structures, today=None):
+    """Everything the dashboard template draws, from prefetched ``structures``; the progress
+    per quarter runs up to ``today`` (the local date by default)."""
     journey = journey_matrix(structures)
     journey["chart"] = charts.matrix_chart(
         [
@@ -338,4 +341,5 @@ def dashboard_context(structures):
             "statuses": list(ActionStatus),
         },
         "indicators": {"rows": indicators, "illustrative": any_illustrative(indicators)},
+        "trend": quarterly_progress(structures, today or timezone.localdate()),
     }

@@ -8,8 +8,10 @@ posts (``blog``) come from those apps' template tags.
 from django.utils.translation import gettext_lazy as _
 
 from core.visibility import unreadable_collection_ids
+from knowledge.indicator_history import indicator_history
 from knowledge.lesson_sources import structure_lessons
 from knowledge.models.sections import summarise_actions
+from knowledge.teams import works_on
 from knowledge.vocabularies import (
     ActionStatus,
     DiagnosticKind,
@@ -32,7 +34,7 @@ def experience_context(page, request):
         StructureSection.JOURNEY: journey,
         StructureSection.COMMITMENTS: lambda structure: commitments(structure, request),
         StructureSection.DIAGNOSTIC: lambda structure: diagnostic(structure, lessons),
-        StructureSection.ACTION_PLAN: lambda structure: action_plan(structure, lessons),
+        StructureSection.ACTION_PLAN: lambda structure: action_plan(structure, lessons, request),
         StructureSection.ASSESSMENT: lambda structure: assessment(
             structure, lessons, StructureSection.ACTION_PLAN in readable
         ),
@@ -95,9 +97,10 @@ def diagnostic(structure, lessons):
     }
 
 
-def action_plan(structure, lessons):
-    """The actions with their indicators and the lessons drawn from each, and the plan's
-    summary figures.
+def action_plan(structure, lessons, request):
+    """The actions with their indicators (each with its ``history``: its measurements as a
+    chart and a table) and the lessons drawn from each, and the plan's summary figures.
+    ``can_measure`` tells whether the reader may add a measurement (the team, coordinators).
 
     The average progress leaves abandoned actions out: they no longer count in the plan
     (the same figure as the network dashboard's, see ``summarise_actions``).
@@ -108,11 +111,19 @@ def action_plan(structure, lessons):
         "actions": [
             {
                 "action": action,
-                "indicators": action.get_indicators(),
+                "indicators": [
+                    {
+                        **indicator,
+                        "history": indicator_history(indicator),
+                        "anchor": f"indicateur-{action.pk}-{position}",
+                    }
+                    for position, indicator in enumerate(action.get_indicators())
+                ],
                 "lessons": lessons["by_action"].get(action.pk, []),
             }
             for action in actions
         ],
+        "can_measure": bool(actions) and works_on(structure, request),
         "done_count": summary["by_status"][ActionStatus.DONE],
         "average_progress": summary["average"],
     }

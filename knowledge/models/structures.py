@@ -32,6 +32,7 @@ from core.visibility import public, reader_of
 from knowledge.experience import experience_context
 from knowledge.exports import action_plan_response
 from knowledge.handouts import handouts_view, structure_handouts
+from knowledge.measurements import measurement_view
 from knowledge.questionnaire import questionnaire_view, reopen_view
 from knowledge.searchable import structure_entries
 from knowledge.vocabularies import (
@@ -399,6 +400,10 @@ class StructurePage(RoutablePageMixin, Page):
     @path("listes-indicatives/", name="handouts")
     def handouts(self, request):
         return handouts_view(self, request)
+
+    @path("indicateurs/<int:action_id>/<int:position>/mesure/", name="add_measurement")
+    def add_measurement(self, request, action_id, position):
+        return measurement_view(self, request, action_id, position)
 
     @path("questionnaire/", name="questionnaire")
     def questionnaire_page(self, request):

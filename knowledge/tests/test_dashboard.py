@@ -356,7 +356,8 @@ def test_dashboard_describes_charts_and_tables_accessibly(member_client, network
 
     svgs = html.find_all("svg")
     charts_drawn = [svg for svg in svgs if svg.get("role") == "img"]
-    assert len(charts_drawn) == 4  # journey, commitments, by structure, by sector
+    # Journey, commitments, by structure, by sector, progress per quarter.
+    assert len(charts_drawn) == 5
     for svg in charts_drawn:
         labelled_by = svg["aria-labelledby"].split()
         assert svg.find("title", recursive=False)["id"] == labelled_by[0]
