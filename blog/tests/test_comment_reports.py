@@ -54,7 +54,9 @@ def report_emails(mailoutbox):
 
 
 def test_a_report_emails_every_active_coordinator_once(client, post, coordinators, mailoutbox):
-    comment = BlogCommentFactory(post=post, user=approved("Léa Auteur"), comment="Achetez <b>ici</b> !")
+    comment = BlogCommentFactory(
+        post=post, user=approved("Léa Auteur"), comment="Achetez <b>ici</b> !"
+    )
     reporter = approved("Marc Vigilant")
 
     assert report(client, reporter, comment).status_code == HTTPStatus.FOUND
