@@ -61,15 +61,35 @@ def comment_refusal(request, post):
 
 def rate_limited(user):
     """Count one comment by ``user``; True when it goes over the limit of the current period."""
-    key = f"blog-comments-rate:{user.pk}"
-    period = settings.RAA_COMMENT_RATE_PERIOD
+    return over_limit(
+        f"blog-comments-rate:{user.pk}",
+        settings.RAA_COMMENT_RATE_LIMIT,
+        settings.RAA_COMMENT_RATE_PERIOD,
+    )
+
+
+# Looking up members to mention, as someone types: a few requests a second at most.
+SUGGESTIONS_RATE_LIMIT = 120
+SUGGESTIONS_RATE_PERIOD = 60
+
+
+def suggestions_rate_limited(user):
+    """Count one request for mention suggestions by ``user``; True when over the limit."""
+    return over_limit(
+        f"blog-mention-suggestions:{user.pk}", SUGGESTIONS_RATE_LIMIT, SUGGESTIONS_RATE_PERIOD
+    )
+
+
+def over_limit(key, limit, period):
+    """Count one more use under ``key`` (in the cache, for ``period`` seconds); True past
+    ``limit``."""
     cache.add(key, 0, timeout=period)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, timeout=period)
         count = 1
-    return count > settings.RAA_COMMENT_RATE_LIMIT
+    return count > limit
 
 
 # Publishing ---------------------------------------------------------------------------------
