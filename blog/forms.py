@@ -5,6 +5,9 @@ No name, email or URL: commenters are logged-in members, signed with their profi
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.markdown import validate_references
@@ -42,3 +45,22 @@ class CommentForm(forms.Form):
     def __init__(self, target_object=None, *args, **kwargs):
         self.target_object = target_object
         super().__init__(*args, **kwargs)
+        self.fields["comment"].widget.attrs.update(self.mention_attrs())
+
+    def mention_attrs(self):
+        """What ``blog/js/mentions.js`` reads to offer members as one types "@" and a name:
+        where to ask, and its messages (translated here: the script holds no text)."""
+        url = reverse("blog_comments:mention_suggestions")
+        if getattr(self.target_object, "pk", None):
+            url += "?" + urlencode({"article": self.target_object.pk})
+        return {
+            "data-mentions-url": url,
+            "data-mentions-label": gettext("Members to mention"),
+            "data-mentions-one": gettext(
+                "1 member found: up and down arrows to choose, Enter to insert the name."
+            ),
+            "data-mentions-many": gettext(
+                "%(count)s members found: up and down arrows to choose, Enter to insert the name."
+            ),
+            "data-mentions-none": gettext("No member found with this name."),
+        }

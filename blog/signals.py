@@ -2,17 +2,26 @@
 personal data asked for or erased."""
 
 from django.db.models.signals import post_save, pre_delete
-from django_comments.signals import comment_was_posted
+from django_comments.models import CommentFlag
+from django_comments.signals import comment_was_flagged, comment_was_posted
 
 from members import permissions, privacy
 
-from .comments import anonymise_comments, export_comments, notify_about_comment
+from .comments import (
+    anonymise_comments,
+    export_comments,
+    notify_about_comment,
+    notify_coordinators_of_report,
+)
 from .models import BlogComment, BlogIndexPage, BlogPostPage
 
 
 def connect():
     comment_was_posted.connect(
         on_comment_posted, sender=BlogComment, dispatch_uid="blog-comment-posted"
+    )
+    comment_was_flagged.connect(
+        on_comment_flagged, sender=BlogComment, dispatch_uid="blog-comment-flagged"
     )
     pre_delete.connect(on_post_deleted, sender=BlogPostPage, dispatch_uid="blog-post-deleted")
     post_save.connect(on_blog_index_saved, sender=BlogIndexPage, dispatch_uid="blog-index-saved")
@@ -27,6 +36,12 @@ def connect():
 
 def on_comment_posted(sender, comment, request=None, **kwargs):
     notify_about_comment(comment, mentioned=comment.mentioned_users)
+
+
+def on_comment_flagged(sender, comment, flag, created, request=None, **kwargs):
+    # Moderators' deletions and approvals are flags too: only a member's new report counts.
+    if created and flag.flag == CommentFlag.SUGGEST_REMOVAL:
+        notify_coordinators_of_report(comment, flag)
 
 
 def on_post_deleted(sender, instance, **kwargs):

@@ -7,6 +7,7 @@ from . import views
 app_name = "blog_comments"
 
 urlpatterns = [
+    path("mentions/", views.mention_suggestions, name="mention_suggestions"),
     path("article/<id:post_id>/", views.new_comment, name="post"),
     path("<id:comment_id>/repondre/", views.reply, name="reply"),
     path("<id:comment_id>/modifier/", views.edit, name="edit"),

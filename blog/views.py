@@ -1,4 +1,5 @@
-"""Comment views: post, reply, edit, delete, flag and hide, all plain forms without JavaScript.
+"""Comment views: post, reply, edit, delete, flag and hide, all plain forms without JavaScript;
+and the members to mention as one types (JSON, for the form's optional autocomplete).
 
 Every refusal is a 403 page with a French message (``403.html``); a form with errors comes
 back with the text typed, and nothing is saved.
@@ -8,20 +9,27 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments.models import CommentFlag
 from django_comments.views.moderation import perform_delete, perform_flag
 
 from core import page_cache
+from core.visibility import can_read
 from members.middleware import two_factor_refusal
 
-from .comments import comment_refusal, notify_about_comment, post_comment, rate_limited
+from .comments import (
+    comment_refusal,
+    notify_about_comment,
+    post_comment,
+    rate_limited,
+    suggestions_rate_limited,
+)
 from .forms import CommentForm
-from .mentions import render_comment
+from .mentions import render_comment, suggest_members
 from .models import BlogComment, BlogPostPage
 
 
@@ -266,3 +274,35 @@ def flag(request, comment_id):
         ),
         submit=_("Report the comment"),
     )
+
+
+def json_error(message, status):
+    return JsonResponse({"error": message, "results": []}, status=status)
+
+
+@require_GET
+def mention_suggestions(request):
+    """``{"results": [{"name", "mention", "structure"}]}``: the members whose name matches
+    ``q``, for network members only; ``article`` (a post's id) leaves out who may not read it.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.is_network_member):
+        return json_error(
+            _("Only network members can look for members to mention."), HTTPStatus.FORBIDDEN
+        )
+    if suggestions_rate_limited(user):
+        return json_error(
+            _("Too many searches in a short time: wait a minute."), HTTPStatus.TOO_MANY_REQUESTS
+        )
+    post = None
+    article = request.GET.get("article", "")
+    if article:
+        if not (article.isdigit() and len(article) <= 10):
+            return json_error(_("This post does not exist."), HTTPStatus.BAD_REQUEST)
+        post = BlogPostPage.objects.live().filter(pk=int(article)).first()
+        if post is None or not can_read(post, request):
+            return json_error(_("This post does not exist."), HTTPStatus.NOT_FOUND)
+    results = suggest_members(request.GET.get("q", ""), user, post)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,6 +27,7 @@ from wagtailmarkdown.fields import MarkdownField
 
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
+from blog.sidebar import blog_sidebar
 from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.searchable import IndexEntry
@@ -220,6 +221,10 @@ class BlogPostPage(Page):
         context["related_posts"] = self.related_posts(siblings, tags=context["post_tags"])
         context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
+        blog = self.get_parent().specific
+        context["blog"] = blog
+        if isinstance(blog, BlogIndexPage):
+            context.update(blog.sidebar_context(request))
         return context
 
     def related_posts(self, siblings, limit=3, tags=None):
@@ -268,6 +273,15 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         """Live posts of this blog that the reader may see, newest first."""
         return visible_to(BlogPostPage.objects.child_of(self).for_listing(), request)
 
+    def sidebar_context(self, request):
+        """What the sidebar of the blog and its posts lists: categories, tags, years, authors
+        (counted on the posts ``request``'s reader may see)."""
+        visible = visible_to(BlogPostPage.objects.child_of(self).live(), request)
+        return {
+            "sidebar_categories": list(BlogCategory.objects.all()),
+            **blog_sidebar(visible, request.user),
+        }
+
     def render_listing(self, request, posts, heading=None, feeds=None, follow_target=None):
         page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
         context = self.get_context(request)
@@ -276,8 +290,8 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
                 "posts": page,
                 "filter_heading": heading,
                 "feeds": feeds or self.main_feeds(),
-                "categories": BlogCategory.objects.all(),
                 "follow_target": follow_target or self,
+                **self.sidebar_context(request),
             }
         )
         return TemplateResponse(request, self.get_template(request), context)
