@@ -114,8 +114,8 @@ def status_detail(stage):
 
 
 def handout_detail(handout_list, gathered, total):
-    """"3 documents gathered out of 8", "1 interview held out of 5": French agrees the noun
-    and the participle with the number gathered."""
+    """What a late handout still misses: "3 documents gathered out of 8", "1 interview held
+    out of 5" (French agrees the noun and the participle with the number gathered)."""
     if handout_list == HandoutList.KEY_DOCUMENTS:
         text = ngettext(
             "%(done)s document gathered out of %(total)s",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DateField, IntegerField, OuterRef, Q, Subquery
+from django.db.models import DateField, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -204,7 +204,9 @@ def upcoming_events(as_of, structures=None):
     events = EventPage.objects.live().upcoming(now=as_of_moment(as_of))
     if structures is not None:
         events = events.filter(structures__in=structures).distinct()
-    return events.prefetch_related("structures")
+    return events.prefetch_related(
+        Prefetch("structures", queryset=StructurePage.objects.order_by("title"))
+    )
 
 
 @dataclass
@@ -230,7 +232,9 @@ def network_todo(as_of, limit=NETWORK_LIMIT):
         "reported": NetworkList.of(
             reported_comments(), reverse("blogcomment:index") + "?reported=true", limit
         ),
-        "events": NetworkList.of(upcoming_events(as_of), reverse("wagtailadmin_explore_root"), limit),
+        "events": NetworkList.of(
+            upcoming_events(as_of), reverse("wagtailadmin_explore_root"), limit
+        ),
     }
 
 

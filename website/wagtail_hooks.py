@@ -9,9 +9,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from core.visibility import reader_of
-
 from blog.wagtail_hooks import BasePageViewSet, TeamSearchView
+from core.visibility import reader_of
 
 from .cockpit import cockpit_context, my_structures, programme_as_of
 from .concurrent_edits import StaleSaveRefusingEditView

@@ -273,7 +273,9 @@ def build_structure(directory, n):
     return structure
 
 
-def test_query_count_does_not_grow_with_structures(directory, handout_items, django_assert_num_queries):
+def test_query_count_does_not_grow_with_structures(
+    directory, handout_items, django_assert_num_queries
+):
     for n in range(2):
         build_structure(directory, n)
     with django_assert_num_queries(6):

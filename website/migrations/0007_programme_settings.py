@@ -4,21 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('website', '0006_trash'),
+        ("website", "0006_trash"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgrammeSettings',
+            name="ProgrammeSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(blank=True, help_text='Leave empty to see the programme as of today. The demo sets the day its data stops (30 June 2010), so that its late items read as they would have then.', null=True, verbose_name='programme date')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "as_of",
+                    models.DateField(
+                        blank=True,
+                        help_text="Leave empty to see the programme as of today. The demo sets the day its data stops (30 June 2010), so that its late items read as they would have then.",
+                        null=True,
+                        verbose_name="programme date",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme follow-up',
-                'verbose_name_plural': 'programme follow-up',
+                "verbose_name": "programme follow-up",
+                "verbose_name_plural": "programme follow-up",
             },
         ),
     ]

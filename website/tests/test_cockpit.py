@@ -67,14 +67,10 @@ def site(home_page, blog):
     hub = MembersAreaPage(title="Espace membres", slug="espace-membres")
     home_page.add_child(instance=hub)
     restrict_to_members(hub)
-    ActionFactory(
-        page=pessac, title="Clause d'insertion", due_date=D(2010, 5, 31), progress=40
-    )
+    ActionFactory(page=pessac, title="Clause d'insertion", due_date=D(2010, 5, 31), progress=40)
     ActionFactory(page=haillan, title="Secret du Haillan", due_date=D(2010, 4, 30))
     JourneyStageFactory(page=pessac, step=JourneyStep.DIAGNOSTIC, planned_date=D(2010, 6, 1))
-    JourneyStageFactory(
-        page=pessac, step=JourneyStep.DOCUMENT_ANALYSIS, planned_date=D(2010, 3, 1)
-    )
+    JourneyStageFactory(page=pessac, step=JourneyStep.DOCUMENT_ANALYSIS, planned_date=D(2010, 3, 1))
     HandoutItem.objects.create(handout_list=HandoutList.KEY_DOCUMENTS, title="Budget")
     return {
         "pessac": pessac,
@@ -84,6 +80,12 @@ def site(home_page, blog):
         "hub": hub,
         "directory": directory,
     }
+
+
+def set_programme_date(day):
+    programme = ProgrammeSettings.load()
+    programme.as_of = day
+    programme.save()
 
 
 def html_of(response):
@@ -169,14 +171,20 @@ def test_the_default_day_is_the_programme_date_when_one_is_set(client, coordinat
     client.force_login(coordinator)
     today = timezone.localdate().isoformat()
     assert html_of(client.get(URL)).find("input", {"name": "date"})["value"] == today
-    ProgrammeSettings.objects.create(as_of=AS_OF)
+    set_programme_date(AS_OF)
     assert html_of(client.get(URL)).find("input", {"name": "date"})["value"] == "2010-06-30"
 
 
 def test_the_last_post_about_each_structure_and_how_long_ago(client, coordinator, site):
-    BlogPostPageFactory(parent=site["blog"], title="Ancien", structure=site["pessac"], date=D(2010, 1, 2))
-    BlogPostPageFactory(parent=site["blog"], title="Récent", structure=site["pessac"], date=D(2010, 6, 20))
-    BlogPostPageFactory(parent=site["blog"], title="Futur", structure=site["pessac"], date=D(2010, 8, 1))
+    BlogPostPageFactory(
+        parent=site["blog"], title="Ancien", structure=site["pessac"], date=D(2010, 1, 2)
+    )
+    BlogPostPageFactory(
+        parent=site["blog"], title="Récent", structure=site["pessac"], date=D(2010, 6, 20)
+    )
+    BlogPostPageFactory(
+        parent=site["blog"], title="Futur", structure=site["pessac"], date=D(2010, 8, 1)
+    )
     client.force_login(coordinator)
     html = html_of(client.get(URL, {"date": "2010-06-30"}))
     rows = {
@@ -189,7 +197,9 @@ def test_the_last_post_about_each_structure_and_how_long_ago(client, coordinator
 
 def test_the_networks_to_do_links_to_where_it_is_handled(client, coordinator, site):
     pending = UserFactory(status=User.Status.PENDING, display_name="Camille Attente")
-    post = BlogPostPageFactory(parent=site["blog"], title="Brouillon à valider", structure=site["pessac"])
+    post = BlogPostPageFactory(
+        parent=site["blog"], title="Brouillon à valider", structure=site["pessac"]
+    )
     post.save_revision(user=coordinator)
     workflow = Workflow.objects.create(name="Test")
     task = GroupApprovalTask.objects.create(name="Relecture")
@@ -197,11 +207,12 @@ def test_the_networks_to_do_links_to_where_it_is_handled(client, coordinator, si
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     workflow.start(post, coordinator)
     comment = BlogCommentFactory(post=post, comment="Propos déplacé")
-    CommentFlag.objects.create(
-        comment=comment, user=coordinator, flag=CommentFlag.SUGGEST_REMOVAL
-    )
+    CommentFlag.objects.create(comment=comment, user=coordinator, flag=CommentFlag.SUGGEST_REMOVAL)
     EventPageFactory(
-        parent=site["agenda"], title="Séminaire", start=paris(D(2010, 9, 1)), structures=[site["pessac"]]
+        parent=site["agenda"],
+        title="Séminaire",
+        start=paris(D(2010, 9, 1)),
+        structures=[site["pessac"]],
     )
     EventPageFactory(parent=site["agenda"], title="Passé", start=paris(D(2010, 1, 1)))
     client.force_login(coordinator)
@@ -252,7 +263,9 @@ def test_the_lateness_table_downloads_as_csv(client, coordinator, site):
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ],
 )
-def test_the_lateness_table_downloads_as_a_spreadsheet(client, coordinator, site, file_format, content_type):
+def test_the_lateness_table_downloads_as_a_spreadsheet(
+    client, coordinator, site, file_format, content_type
+):
     client.force_login(coordinator)
     response = client.get(f"{URL}export/{file_format}/", {"date": "2010-06-30"})
     assert response.status_code == HTTPStatus.OK
@@ -307,7 +320,7 @@ def test_the_cockpit_query_count_does_not_grow_with_structures(client, coordinat
 
 
 def test_the_hub_shows_a_team_member_their_own_structures_late_items_only(client, site):
-    ProgrammeSettings.objects.create(as_of=AS_OF)
+    set_programme_date(AS_OF)
     client.force_login(team_member(site["pessac"]))
     response = client.get("/espace-membres/")
     assert response.status_code == HTTPStatus.OK
@@ -326,7 +339,7 @@ def test_the_hub_has_no_late_block_for_a_member_on_no_team(client, site, member)
 
 
 def test_the_admin_home_shows_a_team_member_their_structure(client, site):
-    ProgrammeSettings.objects.create(as_of=AS_OF)
+    set_programme_date(AS_OF)
     draft = BlogPostPageFactory(
         parent=site["blog"], title="Mon brouillon", structure=site["pessac"], live=False
     )
@@ -336,27 +349,37 @@ def test_the_admin_home_shows_a_team_member_their_structure(client, site):
     task = GroupApprovalTask.objects.create(name="Relecture")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     workflow.start(draft, user)
-    EventPageFactory(parent=site["agenda"], title="Séminaire de Pessac", start=paris(D(2010, 9, 1)), structures=[site["pessac"]])
-    EventPageFactory(parent=site["agenda"], title="Réunion du Haillan", start=paris(D(2010, 9, 2)), structures=[site["haillan"]])
+    EventPageFactory(
+        parent=site["agenda"],
+        title="Séminaire de Pessac",
+        start=paris(D(2010, 9, 1)),
+        structures=[site["pessac"]],
+    )
+    EventPageFactory(
+        parent=site["agenda"],
+        title="Réunion du Haillan",
+        start=paris(D(2010, 9, 2)),
+        structures=[site["haillan"]],
+    )
     client.force_login(user)
     response = client.get("/admin/")
     assert response.status_code == HTTPStatus.OK
-    panel = html_of(response).find(id="my-structure")
+    panel = html_of(response).find(id="my-structure-section")
     assert panel is not None
     text = " ".join(panel.get_text(" ").split())
     assert "Pessac" in text and "Clause d'insertion" in text
     assert "Mon brouillon" in text and "Séminaire de Pessac" in text
     content = unescape(response.content.decode())
     assert "Secret du Haillan" not in content and "Réunion du Haillan" not in content
-    assert html_of(response).find(id="cockpit-summary") is None
+    assert html_of(response).find(id="cockpit-summary-section") is None
 
 
 def test_the_admin_home_shows_coordinators_the_cockpit_in_brief(client, coordinator, site):
-    ProgrammeSettings.objects.create(as_of=AS_OF)
+    set_programme_date(AS_OF)
     UserFactory(status=User.Status.PENDING)
     client.force_login(coordinator)
     response = client.get("/admin/")
-    panel = html_of(response).find(id="cockpit-summary")
+    panel = html_of(response).find(id="cockpit-summary-section")
     text = " ".join(panel.get_text(" ").split())
     assert "2 structures en retard" in text
     assert "1 compte en attente de validation" in text
@@ -410,7 +433,7 @@ def test_the_summary_lists_the_networks_to_do_and_the_late_structures(site, coor
 
 
 def test_the_summary_defaults_to_the_programme_date(site, coordinator):
-    ProgrammeSettings.objects.create(as_of=D(2010, 5, 1))
+    set_programme_date(D(2010, 5, 1))
     mail.outbox.clear()
     call_command("send_programme_summary", stdout=StringIO())
     assert "au 1 mai 2010" in mail.outbox[0].subject or "au 1er mai 2010" in mail.outbox[0].subject

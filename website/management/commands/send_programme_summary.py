@@ -30,4 +30,6 @@ class Command(BaseCommand):
         else:
             as_of = programme_as_of()
         count = send_programme_summary(as_of)
-        self.stdout.write(f"Programme summary as of {as_of.isoformat()} sent to {count} coordinators.")
+        self.stdout.write(
+            f"Programme summary as of {as_of.isoformat()} sent to {count} coordinators."
+        )
