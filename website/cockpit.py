@@ -37,23 +37,24 @@ MY_EVENTS = 3
 MY_DRAFTS = 5
 
 
-def programme_as_of():
+def programme_as_of(request=None):
     """The day the programme is seen from by default: the site's "programme date" when one is
-    set (the demo sets the day its data stops, 30 June 2010), else today."""
-    return ProgrammeSettings.load().as_of or timezone.localdate()
+    set (the demo sets the day its data stops, 30 June 2010), else today. Read once per
+    ``request`` when one is given."""
+    return ProgrammeSettings.load(request_or_site=request).as_of or timezone.localdate()
 
 
-def parse_as_of(value):
+def parse_as_of(value, request=None):
     """``(day, error)`` for the ``date`` parameter ``value`` (YYYY-MM-DD): the default day and
     a French message when it is not a date."""
     if not value:
-        return programme_as_of(), None
+        return programme_as_of(request), None
     try:
         day = datetime.date.fromisoformat(value.strip())
     except ValueError:
         day = None
     if day is None or not 1900 <= day.year <= 2999:
-        return programme_as_of(), _(
+        return programme_as_of(request), _(
             "“%(value)s” is not a date: give one as YYYY-MM-DD. Showing the default day."
         ) % {"value": value[:40]}
     return day, None

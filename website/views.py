@@ -110,7 +110,7 @@ def cockpit(request):
     """``/pilotage/``: the programme's late items and the network's to-do, on a chosen day."""
     if refusal := coordinators_only(request):
         return refusal
-    as_of, error = parse_as_of(request.GET.get("date", ""))
+    as_of, error = parse_as_of(request.GET.get("date", ""), request)
     context = cockpit_context(as_of)
     context["date_error"] = error
     context["export_formats"] = [
@@ -127,7 +127,7 @@ def cockpit_export(request, file_format):
         raise Http404
     if refusal := coordinators_only(request):
         return refusal
-    as_of, _error = parse_as_of(request.GET.get("date", ""))
+    as_of, _error = parse_as_of(request.GET.get("date", ""), request)
     statuses = structures_status(StructurePage.objects.live().order_by("title"), as_of)
     dataset = lateness_dataset(statuses, as_of, FORMULA_TRIGGERS[file_format])
     response = spreadsheet_response(dataset, file_format, f"retards-{as_of.isoformat()}")

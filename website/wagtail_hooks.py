@@ -159,7 +159,7 @@ class CockpitSummaryPanel(Component):
     order = 50
 
     def get_context_data(self, parent_context=None):
-        context = cockpit_context(programme_as_of())
+        context = cockpit_context(programme_as_of(parent_context.get("request")))
         context["cockpit_url"] = reverse("cockpit")
         return context
 
@@ -184,6 +184,6 @@ def add_programme_panels(request, panels):
     if reader_of(request).is_coordinator:
         panels.append(CockpitSummaryPanel())
         return
-    statuses = my_structures(request.user, programme_as_of())
+    statuses = my_structures(request.user, programme_as_of(request))
     if statuses:
         panels.append(MyStructurePanel(statuses))

@@ -14,4 +14,4 @@ def my_structure_statuses(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
-    return my_structures(request.user, programme_as_of())
+    return my_structures(request.user, programme_as_of(request))
