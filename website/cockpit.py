@@ -273,7 +273,7 @@ def team_structures(user):
 def my_structures(user, as_of):
     """What a team member's "my structure" block shows: for each of their structures, its
     status (late items, last post), its drafts awaiting moderation and its next events.
-    Ten queries whatever the number of structures."""
+    A fixed number of queries whatever the number of structures."""
     structures = team_structures(user)
     statuses = structures_status(structures, as_of)
     if not statuses:
