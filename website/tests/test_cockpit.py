@@ -443,3 +443,21 @@ def test_the_summary_defaults_to_the_programme_date(site, coordinator):
 def test_the_summary_refuses_a_bad_date(site, coordinator):
     with pytest.raises(CommandError):
         call_command("send_programme_summary", "--date", "hier", stdout=StringIO())
+
+
+def test_a_team_members_blocks_query_count_does_not_grow_with_content(client, site):
+    user = team_member(site["pessac"])
+    client.force_login(user)
+    EventPageFactory(parent=site["agenda"], start=paris(D(2030, 1, 1)), structures=[site["pessac"]])
+    urls = ("/admin/", "/espace-membres/")
+    for url in urls:  # warm the caches (site root, content types)
+        count_queries(client, url)
+    small = {url: count_queries(client, url) for url in urls}
+    for n in range(10):
+        add_structure(site["directory"], site["blog"], n)
+        ActionFactory(page=site["pessac"], due_date=D(2010, 1, 1))
+        EventPageFactory(
+            parent=site["agenda"], start=paris(D(2030, 1, n + 1)), structures=[site["pessac"]]
+        )
+    large = {url: count_queries(client, url) for url in urls}
+    assert large == small
