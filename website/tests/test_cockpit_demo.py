@@ -2,9 +2,12 @@
 
 from http import HTTPStatus
 
+import pytest
 from bs4 import BeautifulSoup
 
 from members.models import User
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_is_seen_from_30_june_2010(client, demo_tree):
