@@ -2,7 +2,8 @@
 home and the weekly reminders all read.
 
 A structure is late on
-- a journey step whose planned date has passed and which is not done;
+- a journey step whose planned date has passed and which had not taken place by then (no actual
+  date on or before the day looked from; without an actual date, its status is not "done");
 - an action whose due date has passed and which is neither done nor abandoned;
 - an indicator of an action still running (not done nor abandoned) with no measurement in the
   last ``stale_months`` months (its latest measurement, or the action's start when it has none);
@@ -11,7 +12,9 @@ A structure is late on
   questionnaire (submitted) by the diagnostic.
 
 Everything is read from the rows as they were last published, in a fixed number of queries
-whatever the number of structures (``late_items``).
+whatever the number of structures (``late_items``). Dates after the day looked from do not
+count yet (a measurement, a document gathered or a questionnaire submitted later), so an
+earlier day reads as it would have then.
 """
 
 from calendar import monthrange
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import (
@@ -62,9 +67,10 @@ class LateKind:
 class LateItem:
     """One late thing of one structure.
 
-    ``since`` is the date it became late (planned date, due date, the date the indicator went
-    stale, the handout's due date); ``detail`` says what is missing in French (e.g. "3 of 8
-    gathered", "last measured on 12 March 2010").
+    ``since`` is the last day it was not yet late (planned date, due date, the date the
+    indicator went stale, the handout's due date): it is late from the next day on.
+    ``detail`` says what is missing, in the active language (e.g. "3 documents gathered out of
+    8", "last measured on 12 March 2010").
     """
 
     structure_id: int
@@ -89,10 +95,47 @@ def add_months(day, months):
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def long_date(day):
+    """``12 mars 2010``: a date as a reader writes it."""
+    return date_format(day, "j F Y")
+
+
+def step_done(stage, as_of):
+    """Whether ``stage`` had taken place by ``as_of``: its actual date says when; a step marked
+    done without one counts as done whatever the day looked from."""
+    if stage.actual_date:
+        return stage.actual_date <= as_of
+    return stage.status == StepStatus.DONE
+
+
+def status_detail(stage):
+    """The step's recorded status ("upcoming", "in progress"), nothing for one done later."""
+    return "" if stage.status == StepStatus.DONE else str(stage.get_status_display())
+
+
+def handout_detail(handout_list, gathered, total):
+    """What a late handout still misses: "3 documents gathered out of 8", "1 interview held
+    out of 5" (French agrees the noun and the participle with the number gathered)."""
+    if handout_list == HandoutList.KEY_DOCUMENTS:
+        text = ngettext(
+            "%(done)s document gathered out of %(total)s",
+            "%(done)s documents gathered out of %(total)s",
+            gathered,
+        )
+    else:
+        text = ngettext(
+            "%(done)s interview held out of %(total)s",
+            "%(done)s interviews held out of %(total)s",
+            gathered,
+        )
+    return text % {"done": gathered, "total": total}
+
+
 def late_items(structures, as_of, *, stale_months=DEFAULT_STALE_MONTHS):
     """``{structure id: [LateItem, ...]}`` for every structure in ``structures`` (a queryset or
     an iterable of pages), each list ordered by ``since``, oldest first; a structure with
-    nothing late maps to ``[]``. Six queries whatever the number of structures."""
+    nothing late maps to ``[]``. Five queries whatever the number of structures (and one
+    more to list ``structures`` when it is a queryset)."""
     ids = [structure.pk for structure in structures]
     found = {pk: [] for pk in ids}
     if not ids:
@@ -100,35 +143,55 @@ def late_items(structures, as_of, *, stale_months=DEFAULT_STALE_MONTHS):
     stages = list(JourneyStage.objects.filter(page_id__in=ids).order_by("page_id", "sort_order"))
     planned = {(stage.page_id, stage.step): stage.planned_date for stage in stages}
     for stage in stages:
-        if stage.planned_date and stage.planned_date < as_of and stage.status != StepStatus.DONE:
+        if stage.planned_date and stage.planned_date < as_of and not step_done(stage, as_of):
             found[stage.page_id].append(
-                LateItem(stage.page_id, LateKind.STEP, stage.get_step_display(), stage.planned_date)
+                LateItem(
+                    stage.page_id,
+                    LateKind.STEP,
+                    str(stage.get_step_display()),
+                    stage.planned_date,
+                    status_detail(stage),
+                )
             )
 
     running = Action.objects.filter(page_id__in=ids).exclude(
         status__in=[ActionStatus.DONE, ActionStatus.ABANDONED]
     )
-    stale_before = add_months(as_of, -stale_months)
     for action in running.order_by("page_id", "sort_order"):
         if action.due_date and action.due_date < as_of:
             found[action.page_id].append(
-                LateItem(action.page_id, LateKind.ACTION, action.title, action.due_date)
+                LateItem(
+                    action.page_id,
+                    LateKind.ACTION,
+                    action.title,
+                    action.due_date,
+                    gettext("%(progress)s%% done") % {"progress": action.progress},
+                )
             )
         for indicator in action.get_indicators():
-            measured = [m["date"] for m in indicator["measurements"] if m["date"] <= as_of]
+            measured = [
+                m["date"] for m in indicator["measurements"] if m["date"] and m["date"] <= as_of
+            ]
             last = max(measured) if measured else action.start_date
-            if last is None or last >= stale_before:
+            if last is None:
+                continue
+            # Stale the day after ``stale_months`` months without a measurement: the same
+            # rule as "due today is not late".
+            stale_since = add_months(last, stale_months)
+            if stale_since >= as_of:
                 continue
             if measured:
-                detail = _("last measured on %(date)s") % {"date": last.strftime("%d/%m/%Y")}
+                detail = gettext("last measured on %(date)s") % {"date": long_date(last)}
             else:
-                detail = _("never measured")
+                detail = gettext("never measured since the action started on %(date)s") % {
+                    "date": long_date(last)
+                }
             found[action.page_id].append(
                 LateItem(
                     action.page_id,
                     LateKind.INDICATOR,
                     f"{indicator['name']} ({action.title})",
-                    add_months(last, stale_months),
+                    stale_since,
                     detail,
                 )
             )
@@ -154,14 +217,9 @@ def late_items(structures, as_of, *, stale_months=DEFAULT_STALE_MONTHS):
                     LateItem(
                         pk,
                         LateKind.HANDOUT,
-                        HandoutList(handout_list).label,
+                        str(HandoutList(handout_list).label),
                         due,
-                        _("%(done)s of %(total)s %(state)s")
-                        % {
-                            "done": gathered,
-                            "total": total,
-                            "state": HandoutList(handout_list).done_label,
-                        },
+                        handout_detail(handout_list, gathered, total),
                     )
                 )
 
@@ -176,7 +234,13 @@ def late_items(structures, as_of, *, stale_months=DEFAULT_STALE_MONTHS):
         due = planned.get((pk, QUESTIONNAIRE_DUE_STEP))
         if due and due < as_of and pk not in submitted:
             found[pk].append(
-                LateItem(pk, LateKind.QUESTIONNAIRE, _("Questionnaire not submitted"), due)
+                LateItem(
+                    pk,
+                    LateKind.QUESTIONNAIRE,
+                    gettext("Detailed questionnaire"),
+                    due,
+                    gettext("not submitted"),
+                )
             )
 
     for items in found.values():

@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 
 from core.demo import get_or_create_child, working_day
 from core.links import site_parts
+from knowledge.demo_experience import AS_OF
 from knowledge.models import StructurePage
 from members.permissions import restrict_to_members
 
@@ -21,6 +22,7 @@ from .models import (
     EventPage,
     HomePage,
     MembersAreaPage,
+    ProgrammeSettings,
     StandardPage,
 )
 
@@ -232,6 +234,7 @@ def build_site_pages(home, stdout):
         "participatifs et journées régionales RAA.</p>",
     )
     build_events(agenda, stdout)
+    set_programme_date(stdout)
     get_or_create_child(
         home,
         StandardPage,
@@ -286,6 +289,15 @@ fictifs.</p>
 <p>Réunion inter-structures de bilan&nbsp;: chaque structure présente les actions mises en œuvre
 et ce qu'elle en retient, avant la restitution lors d'une journée régionale RAA.</p>
 """
+
+
+def set_programme_date(stdout):
+    """The cockpit and the weekly summary see the demo from the day its data stops."""
+    programme = ProgrammeSettings.load()
+    if programme.as_of != AS_OF:
+        programme.as_of = AS_OF
+        programme.save()
+    stdout.write(f"Programme seen as of {AS_OF.isoformat()} (cockpit, weekly summary).")
 
 
 def paris(day, hour, minute=0):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
@@ -92,6 +93,27 @@ class HomePage(SectionPage):
             else []
         )
         return context
+
+
+@register_setting(icon="date")
+class ProgrammeSettings(BaseGenericSetting):
+    """The day the coordination's cockpit and the weekly summary see the programme from."""
+
+    as_of = models.DateField(
+        _("programme date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to see the programme as of today. The demo sets the day its data "
+            "stops (30 June 2010), so that its late items read as they would have then."
+        ),
+    )
+
+    panels = [FieldPanel("as_of")]
+
+    class Meta:
+        verbose_name = _("programme follow-up")
+        verbose_name_plural = _("programme follow-up")
 
 
 class StandardPage(Page):

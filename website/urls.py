@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),
     path("langue/", website_views.choose_language, name="choose_language"),
+    path("pilotage/", website_views.cockpit, name="cockpit"),
+    path("pilotage/export/<str:file_format>/", website_views.cockpit_export, name="cockpit_export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("commentaires/", include("blog.urls")),
 ]

@@ -1,14 +1,18 @@
-"""Admin wiring of the site: the trash (menu, views, the hooks that trash instead of deleting)
-and the page edit view that refuses stale saves."""
+"""Admin wiring of the site: the trash (menu, views, the hooks that trash instead of deleting),
+the page edit view that refuses stale saves, the cockpit's menu item and the home panels
+(the cockpit's summary for coordinators, "my structure" for a structure's team)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from blog.wagtail_hooks import BasePageViewSet, TeamSearchView
+from core.visibility import reader_of
 
+from .cockpit import cockpit_context, my_structures, programme_as_of
 from .concurrent_edits import StaleSaveRefusingEditView
 from .trash import views as trash_views
 from .trash.pages import RESTORE_ACTION, TRASH_ACTION, trash_path
@@ -130,3 +134,56 @@ class SitePageViewSet(BasePageViewSet):
 @hooks.register("register_admin_viewset", order=200)
 def register_site_page_viewset():
     return SitePageViewSet(name="raa_site_pages")
+
+
+# The cockpit ---------------------------------------------------------------------------------
+
+
+class CockpitMenuItem(MenuItem):
+    def is_shown(self, request):
+        return reader_of(request).is_coordinator
+
+
+@hooks.register("register_admin_menu_item")
+def register_cockpit_menu_item():
+    return CockpitMenuItem(
+        _("Cockpit"), reverse("cockpit"), name="cockpit", icon_name="site", order=150
+    )
+
+
+class CockpitSummaryPanel(Component):
+    """The cockpit in brief on the admin home: its counts, each linking to where it is seen."""
+
+    name = "cockpit_summary"
+    template_name = "website/admin/cockpit_summary_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context=None):
+        context = cockpit_context(programme_as_of(parent_context.get("request")))
+        context["cockpit_url"] = reverse("cockpit")
+        return context
+
+
+class MyStructurePanel(Component):
+    """A team member's structures on the admin home: the page to edit, what is late, the drafts
+    awaiting moderation and the next events it is concerned by."""
+
+    name = "my_structure"
+    template_name = "website/admin/my_structure_panel.html"
+    order = 60
+
+    def __init__(self, statuses):
+        self.statuses = statuses
+
+    def get_context_data(self, parent_context=None):
+        return {"statuses": self.statuses}
+
+
+@hooks.register("construct_homepage_panels")
+def add_programme_panels(request, panels):
+    if reader_of(request).is_coordinator:
+        panels.append(CockpitSummaryPanel())
+        return
+    statuses = my_structures(request.user, programme_as_of(request))
+    if statuses:
+        panels.append(MyStructurePanel(statuses))
