@@ -64,6 +64,9 @@ COORDINATOR_MODEL_PERMISSIONS = [
     ("members", "delete_membership"),
     ("members", "view_membership"),
     ("members", "delete_invitation"),
+    # The cockpit's programme date (website.ProgrammeSettings, a site setting).
+    ("website", "change_programmesettings"),
+    ("website", "view_programmesettings"),
     *[
         ("knowledge", f"{action}_{model}")
         for model in [

@@ -175,6 +175,18 @@ def test_the_default_day_is_the_programme_date_when_one_is_set(client, coordinat
     assert html_of(client.get(URL)).find("input", {"name": "date"})["value"] == "2010-06-30"
 
 
+def test_a_coordinator_sets_the_programme_date_in_the_admin_settings(client, coordinator, site):
+    client.force_login(coordinator)
+    url = "/admin/settings/website/programmesettings/"
+    response = client.get(url, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    edit_url = response.redirect_chain[-1][0] if response.redirect_chain else url
+    form = html_of(response).find("input", {"name": "as_of"})
+    assert form is not None
+    client.post(edit_url, {"as_of": "2010-06-30"})
+    assert ProgrammeSettings.load().as_of == AS_OF
+
+
 def test_the_last_post_about_each_structure_and_how_long_ago(client, coordinator, site):
     BlogPostPageFactory(
         parent=site["blog"], title="Ancien", structure=site["pessac"], date=D(2010, 1, 2)
