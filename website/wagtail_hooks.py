@@ -10,6 +10,7 @@ from wagtail.models import Page
 from blog.wagtail_hooks import BasePageViewSet, TeamSearchView
 
 from .concurrent_edits import StaleSaveRefusingEditView
+from .registrations import admin as registrations_admin  # noqa: F401 (its hooks)
 from .trash import views as trash_views
 from .trash.pages import RESTORE_ACTION, TRASH_ACTION, trash_path
 
