@@ -48,11 +48,12 @@ class RegistrationViewSet(ModelViewSet):
     menu_label = _("Event registrations")
     menu_order = 255
     add_to_admin_menu = True
-    url_prefix = "inscriptions"
+    url_prefix = "inscriptions-evenements"
     form_fields = ["status"]
     list_display = ["user", "event", "structure", "status", "created_at"]
     list_filter = ["status", "event"]
-    list_export = ["user", "user__email", "event", "structure", "status", "created_at"]
+    list_export = ["user", "user.email", "event", "structure", "status", "created_at"]
+    export_headings = {"user.email": _("Email address")}
     export_filename = "inscriptions"
     add_view_enabled = False
     copy_view_enabled = False
