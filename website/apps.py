@@ -10,8 +10,12 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from core.links import sync_sites
 
+        from wagtail.signals import page_published
+
         from . import admin_french
+        from .registrations.services import places_added
 
         admin_french.install()
 
         post_migrate.connect(sync_sites, sender=self, dispatch_uid="website-sync-sites")
+        page_published.connect(places_added, dispatch_uid="website-registrations-places-added")

@@ -287,3 +287,12 @@ def team_registrations(event, user):
         .for_listing()
         .order_by("structure__title", "user__last_name", "user__first_name", "pk")
     )
+
+
+def places_added(sender, instance, **kwargs):
+    """``page_published``: an event published with more places (or no limit any more) gives them to
+    its waiting list at once."""
+    if not getattr(instance, "registration_open", False):
+        return
+    with transaction.atomic():
+        promote_waiting(_locked(instance))

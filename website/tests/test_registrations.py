@@ -158,6 +158,24 @@ def test_cancelling_a_place_on_the_waiting_list_promotes_nobody(
     assert "Vous êtes n° 1 sur la liste" in client.get(URL).content.decode()
 
 
+def test_more_places_published_go_to_the_waiting_list_at_once(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    users = [approved() for _ in range(4)]
+    for user in users:
+        register(client, user, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+
+    event.registration_capacity = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+
+    assert statuses(event)[users[2].email] == "confirmed"
+    assert statuses(event)[users[3].email] == "waiting"
+    assert [email.to for email in mailoutbox] == [[users[2].email]]
+    assert mailoutbox[0].attachments[0][0] == "seminaire.ics"
+
+
 def test_a_member_who_cancelled_may_register_again(
     client, event, member, django_capture_on_commit_callbacks
 ):
