@@ -8,9 +8,9 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from core.links import sync_sites
-
         from wagtail.signals import page_published
+
+        from core.links import sync_sites
 
         from . import admin_french
         from .registrations.services import places_added

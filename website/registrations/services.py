@@ -90,7 +90,10 @@ def waiting_position(registration):
         created_at=registration.created_at, pk__lt=registration.pk
     )
     return (
-        Registration.objects.waiting().filter(event_id=registration.event_id).filter(earlier).count()
+        Registration.objects.waiting()
+        .filter(event_id=registration.event_id)
+        .filter(earlier)
+        .count()
         + 1
     )
 
@@ -125,9 +128,7 @@ def register(event, user, request=None, now=None):
                     event=event, user=user, structure_id=user.structure_id, status=status
                 )
         except IntegrityError:
-            raise RegistrationRefused(
-                _("You are already registered for this event.")
-            ) from None
+            raise RegistrationRefused(_("You are already registered for this event.")) from None
         send_after_commit(registration, request)
     return registration
 
@@ -139,10 +140,7 @@ def cancel(event, user, request=None, now=None):
     with transaction.atomic():
         event = _locked(event)
         registration = (
-            Registration.objects.active()
-            .select_for_update()
-            .filter(event=event, user=user)
-            .first()
+            Registration.objects.active().select_for_update().filter(event=event, user=user).first()
         )
         if registration is None:
             raise RegistrationRefused(_("You are not registered for this event."))
@@ -220,9 +218,7 @@ def email_attendees(event, subject, message, sender, request=None):
             "sender": sender,
             "event_url": absolute_url(url) if url else "",
         }
-        send_templated(
-            "website/registrations/email/attendees", registration.user.email, context
-        )
+        send_templated("website/registrations/email/attendees", registration.user.email, context)
         count += 1
     return count
 

@@ -95,9 +95,7 @@ def attendees(page, request):
         )
         return redirect(page.get_url(request) + page.reverse_subpage("attendees"))
     registrations = list(
-        Registration.objects.filter(event=page)
-        .for_listing()
-        .order_by("created_at", "pk")
+        Registration.objects.filter(event=page).for_listing().order_by("created_at", "pk")
     )
     by_status = {status: [] for status in Registration.Status.values}
     for registration in registrations:
