@@ -4,7 +4,9 @@ import datetime
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -249,6 +251,22 @@ def test_a_visitor_is_asked_to_log_in_and_cannot_register(client, event):
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith("/comptes/login/")
     assert not Registration.objects.exists()
+
+
+def test_visitors_read_the_places_left_fresh_not_from_the_page_cache(
+    client, event, member, settings, tmp_path
+):
+    settings.RAA_PAGE_CACHE_SECONDS = 300
+    settings.RAA_PAGE_CACHE_STAMP_FILE = str(tmp_path / "page-cache.stamp")
+    caches["pages"].clear()
+    visitor = Client()
+    assert "2 places restantes sur 2." in visitor.get(URL).content.decode()
+
+    client.force_login(member)
+    client.post(URL + "inscription/")
+
+    assert "1 place restante sur 2." in visitor.get(URL).content.decode()
+    caches["pages"].clear()
 
 
 def test_a_pending_account_cannot_register(
