@@ -19,6 +19,9 @@ from website.registrations import services
 from website.registrations.models import Registration
 from website.tests.factories import EventIndexPageFactory, EventPageFactory
 
+# Locks, a conditional unique constraint, counts: CI runs these on PostgreSQL too.
+pytestmark = pytest.mark.db_sensitive
+
 URL = "/agenda/seminaire/"
 # Measured: 24 (the page, its reader, session, messages; the panel's counts, the reader's
 # registration and position, the team's memberships and registrations) and 17, the same for 1
