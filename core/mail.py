@@ -39,16 +39,19 @@ def render_templated(template_prefix, context):
     return subject, text, html
 
 
-def send_templated(template_prefix, to, context, headers=None):
+def send_templated(template_prefix, to, context, headers=None, attachments=()):
     """Render ``template_prefix`` for ``context`` and queue it to ``to`` (an address or a
-    list). Returns the django-tasks result."""
+    list), with ``attachments`` (``[filename, text, mimetype]`` triples). Returns the
+    django-tasks result."""
     subject, text, html = render_templated(template_prefix, context)
+    extra = {"attachments": [list(item) for item in attachments]} if attachments else {}
     return send_email_message.enqueue(
         subject=subject,
         body=text,
         to=[to] if isinstance(to, str) else list(to),
         alternatives=[[html, "text/html"]],
         headers=headers or None,
+        **extra,
     )
 
 

@@ -28,9 +28,11 @@ def send_email_message(
     bcc=None,
     reply_to=None,
     attempt=0,
+    attachments=(),
 ):
     """Send one email through the delivery backend (SMTP, console...); arguments are plain
-    data so any task backend can store them. A failed delivery is queued again, later, when
+    data so any task backend can store them (``attachments``: ``[filename, text, mimetype]``
+    triples, text files such as an event's ``.ics``). A failed delivery is queued again, later, when
     the task backend can defer (the database backend of production)."""
     message = EmailMultiAlternatives(
         subject,
@@ -45,6 +47,8 @@ def send_email_message(
     )
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -64,4 +68,5 @@ def send_email_message(
             bcc=bcc,
             reply_to=reply_to,
             attempt=attempt + 1,
+            attachments=attachments,
         )

@@ -300,6 +300,9 @@ def set_programme_date(stdout):
     stdout.write(f"Programme seen as of {AS_OF.isoformat()} (cockpit, weekly summary).")
 
 
+SEMINAR_PLACES = 25
+
+
 def paris(day, hour, minute=0):
     """``day`` at ``hour:minute``, Paris time."""
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
@@ -307,6 +310,8 @@ def paris(day, hour, minute=0):
 
 def build_events(agenda, stdout):
     """The two dated events of the programme document, and two illustrative future ones.
+
+    The seminar takes registrations (``SEMINAR_PLACES`` places) until three days before it.
 
     The future events, labelled "exemple" in their title and text, are placed relative to the
     day the demo is first loaded, on working days; as every demo page, they are left alone
@@ -346,6 +351,10 @@ def build_events(agenda, stdout):
                 "place": "Pessac (lieu fictif, donnée illustrative)",
                 "description": SEMINAR_DESCRIPTION,
                 "structures": [s for s in structures if s.slug == "pessac"],
+                # Members register on its page (README, "Event sign-ups").
+                "registration_open": True,
+                "registration_capacity": SEMINAR_PLACES,
+                "registration_deadline": paris(seminar_day - datetime.timedelta(days=3), 18),
             },
         ),
         (

@@ -45,6 +45,8 @@ from .contact import (
     send_contact_message,
 )
 from .members_area import hub_context
+from .registrations.models import Registration  # noqa: F401 (the sign-ups' model)
+from .registrations.pages import EventRegistrationMixin
 from .trash.models import TrashedPage, TrashFolderPage  # noqa: F401 (the trash's models)
 
 EVENTS_PER_PAGE = 10
@@ -279,7 +281,7 @@ class AgendaSlice(list):
         self.past = past
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(EventRegistrationMixin, RoutablePageMixin, Page):
     """One event of the programme: an inter-structure meeting, a seminar, a regional day."""
 
     start = models.DateTimeField(_("start"))
@@ -327,6 +329,7 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("description"),
         FieldPanel("structures", widget=forms.CheckboxSelectMultiple),
         FieldPanel("related_posts", widget=forms.CheckboxSelectMultiple),
+        *EventRegistrationMixin.registration_panels,
     ]
     search_fields = [
         *Page.search_fields,
@@ -386,6 +389,7 @@ class EventPage(RoutablePageMixin, Page):
         posts = post_model.objects.filter(pk__in=chosen).live().order_by("-date", "-pk")
         context["related_posts"] = list(visible_to(posts, request))
         context["ics_url"] = self.get_ics_url(request)
+        context["registration"] = self.get_registration_panel(request)
         return context
 
     @path(f"{CALENDAR_ROUTE}/", name="ics")

@@ -14,6 +14,7 @@ from core.visibility import reader_of
 
 from .cockpit import cockpit_context, my_structures, programme_as_of
 from .concurrent_edits import StaleSaveRefusingEditView
+from .registrations import admin as registrations_admin  # noqa: F401 (its hooks)
 from .trash import views as trash_views
 from .trash.pages import RESTORE_ACTION, TRASH_ACTION, trash_path
 

@@ -214,7 +214,9 @@ RAA_PAGE_CACHE_APPS = [
     "django_comments",
     "django_comments_xtd",
 ]
-RAA_PAGE_CACHE_IGNORED_MODELS = []
+# An event page taking registrations is never kept (its places left change), so a registration
+# need not empty the cache of the whole site.
+RAA_PAGE_CACHE_IGNORED_MODELS = ["website.registration"]
 RAA_PAGE_CACHE_STAMP_FILE = env("RAA_PAGE_CACHE_STAMP_FILE", default="")
 
 AUTH_USER_MODEL = "members.User"
