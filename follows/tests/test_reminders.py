@@ -95,7 +95,8 @@ def test_reminder_lists_each_late_item_with_its_delay_and_where_to_fix_it(late_p
     assert "En retard de 58 jours (depuis le 3 mai 2010)" in body
     assert "Clauses <sociales> dans les marchés" in body
     assert "En retard de 1 jour (depuis le 29 juin 2010)" in body
-    assert "Questionnaire non envoyé" in body
+    assert "* Questionnaire : Questionnaire détaillé\n" in body
+    assert "), non envoyé\n" in body
     edit = f"http://testserver/admin/pages/{late_pessac.pk}/edit/"
     assert link_after("Mettre à jour le parcours", body) == edit + "#tab-parcours"
     assert link_after("Mettre à jour le plan d'actions", body) == edit + "#tab-plan_dactions"
