@@ -216,6 +216,10 @@ RAA_PAGE_CACHE_APPS = [
 ]
 RAA_PAGE_CACHE_IGNORED_MODELS = []
 RAA_PAGE_CACHE_STAMP_FILE = env("RAA_PAGE_CACHE_STAMP_FILE", default="")
+# What every page view reads and only an edit changes (view restrictions, the menu's and the
+# footer's pages), kept in each process's memory until the page cache's generation changes
+# (core.site_cache.remember): visitors' uncached and members' pages skip those queries.
+RAA_FRAGMENT_CACHE = env.bool("RAA_FRAGMENT_CACHE", default=True)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
