@@ -113,6 +113,12 @@ def invalidate():
 _remembered = {}
 
 
+def in_transaction():
+    """Whether this connection is inside ``atomic()``: what is read there may be rolled back,
+    and the generation would then stay as it is, so nothing read there is kept."""
+    return connection.in_atomic_block
+
+
 def forget_all():
     """Drop what this process remembers (tests)."""
     _remembered.clear()
@@ -124,7 +130,7 @@ def remember(key, compute, request=None):
     Computed afresh (and not kept) when the fragment cache is off, and inside a transaction:
     what it read may be rolled back, and its generation would then never change. A request's
     generation is read once, on the request."""
-    if not fragments_enabled() or connection.in_atomic_block:
+    if not fragments_enabled() or in_transaction():
         return compute()
     current = getattr(request, "_raa_generation", None) if request is not None else None
     if current is None:
