@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from . import site_cache
-from .site_cache import cache, fragments_enabled, generation
+from .site_cache import cache, fragments_enabled, request_generation
 from .visibility import reader_of
 
 FOUND_ATTRIBUTE = "_raa_fragments"
@@ -42,8 +42,10 @@ def audience(request):
 
 
 def key(name, request, per_reader=True):
-    current = getattr(request, "_raa_generation", None) or generation()
-    request._raa_generation = current
+    """The fragment's key for this reader, or None while the generation is unknown."""
+    current = request_generation(request)
+    if current is None:
+        return None
     site = Site.find_for_request(request)
     parts = [
         current,
@@ -66,7 +68,8 @@ def lookup(name, request, per_reader=True):
         found = {}
         setattr(request, FOUND_ATTRIBUTE, found)
     if name not in found:
-        found[name] = cache.get(key(name, request, per_reader))
+        fragment_key = key(name, request, per_reader)
+        found[name] = cache.get(fragment_key) if fragment_key else None
     return found[name]
 
 
@@ -75,6 +78,9 @@ def keep(name, request, html, per_reader=True):
     still be rolled back, and the generation would then stay as it is)."""
     if not fragments_enabled() or request is None or site_cache.in_transaction():
         return
+    fragment_key = key(name, request, per_reader)
+    if fragment_key is None:
+        return
     seconds = getattr(settings, "RAA_FRAGMENT_CACHE_SECONDS", 300)
-    cache.set(key(name, request, per_reader), html, seconds)
+    cache.set(fragment_key, html, seconds)
     getattr(request, FOUND_ATTRIBUTE, {}).pop(name, None)

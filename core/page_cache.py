@@ -140,6 +140,8 @@ class AnonymousPageCacheMiddleware:
         if not enabled() or not _anonymous_request(request):
             return self.get_response(request)
         current = generation()
+        if current is None:  # the cache is unreachable
+            return self.get_response(request)
         key = _key(request, current)
         kept = cache.get(key)
         if kept is not None:

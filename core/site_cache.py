@@ -68,12 +68,15 @@ def _process_local():
 
 def generation():
     """The current generation: the number kept in the cache (plus the stamp file's time when
-    the cache is this process's memory)."""
+    the cache is this process's memory), or None while the cache cannot be reached: then
+    nothing may be kept, since nobody could tell of a change."""
     number = cache.get(GENERATION_KEY)
     if number is None:
         # A new random start: never the number of entries that might still be in the cache.
         cache.add(GENERATION_KEY, time.time_ns(), None)  # kept until bumped
-        number = cache.get(GENERATION_KEY, 0)
+        number = cache.get(GENERATION_KEY)
+    if number is None:
+        return None  # the cache is unreachable (core.cache): no change could be told
     if not _process_local():
         return str(number)
     try:
@@ -124,6 +127,15 @@ def forget_all():
     _remembered.clear()
 
 
+def request_generation(request=None):
+    """The generation, read once per request (None: see ``generation``)."""
+    if request is None:
+        return generation()
+    if not hasattr(request, "_raa_generation"):
+        request._raa_generation = generation()
+    return request._raa_generation
+
+
 def remember(key, compute, request=None):
     """``compute()``, kept in this process's memory until the generation changes.
 
@@ -132,11 +144,9 @@ def remember(key, compute, request=None):
     generation is read once, on the request."""
     if not fragments_enabled() or in_transaction():
         return compute()
-    current = getattr(request, "_raa_generation", None) if request is not None else None
+    current = request_generation(request)
     if current is None:
-        current = generation()
-        if request is not None:
-            request._raa_generation = current
+        return compute()
     kept = _remembered.get(key)
     if kept is not None and kept[0] == current:
         return kept[1]
