@@ -22,6 +22,8 @@ class FragmentNode(template.Node):
         if kept is not None:
             return mark_safe(kept)  # noqa: S308 - our own rendering, kept as it was
         html = self.nodelist.render(context)
+        if "csrfmiddlewaretoken" in html:
+            return html  # a form with this reader's CSRF token: never for anyone else
         fragments.keep(name, request, str(html), per_reader)
         return html
 

@@ -49,7 +49,7 @@ class Link:
 
 
 def _read_top(site, request):
-    root = Page.objects.get(pk=site.root_page_id)
+    root = site.root_page  # read with the site (Site.find_for_request)
     children = root.get_children().live().order_by("path")
     return Link.of(root, request), tuple(Link.of(page, request) for page in children)
 

@@ -179,3 +179,23 @@ def test_nothing_is_kept_when_a_change_could_go_unseen(
 
     assert any("wagtailcore_pageviewrestriction" in query["sql"] for query in again)
     assert "Coulisses" in html
+
+
+def test_a_fragment_with_a_form_token_is_never_kept(rf, db, home_page):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load fragment_tags %}{% fragment "form" %}{{ n }}{% if with_form %}'
+        "{% csrf_token %}{% endif %}{% endfragment %}"
+    )
+
+    def render(n, with_form):
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        context = Context({"request": request, "n": n, "with_form": with_form, "csrf_token": "t"})
+        return template.render(context)
+
+    assert "csrfmiddlewaretoken" in render(1, with_form=True)
+    assert render(2, with_form=False) == "2"  # the form was not kept...
+    assert render(3, with_form=False) == "2"  # ...a fragment without one is
