@@ -19,109 +19,31 @@ view. Coarse, but it cannot miss a dependency (a post's title also shows on the 
 author's page, the archives, the feeds...), and changes are rare next to page views. Old
 entries are never read again and expire (``RAA_PAGE_CACHE_SECONDS``).
 
-The generation lives in the cache, so several app servers sharing Redis (``REDIS_URL``) agree
-on it. Local memory is per process: then a stamp file beside it (its modification time) tells
-every worker of the machine that something changed.
+The generation (``core.site_cache``) lives in the cache, so several app servers sharing Redis
+(``REDIS_URL``) agree on it. Local memory is per process: then a stamp file beside it (its
+modification time) tells every worker of the machine that something changed.
 """
 
 import hashlib
-import logging
-import os
-import tempfile
-import time
-from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 from wagtail.models import PageViewRestriction
 
+from .site_cache import (  # noqa: F401 (the generation, kept in core.site_cache)
+    GENERATION_KEY,
+    bump,
+    cache,
+    generation,
+    invalidate,
+)
+from .site_cache import pages_enabled as enabled
 from .visibility import page_restrictions
 
-logger = logging.getLogger(__name__)
-
-GENERATION_KEY = "page-cache:generation"
 PAGE_ATTRIBUTE = "raa_cacheable_page"
 STATUS_HEADER = "X-Page-Cache"
-
-
-class _PagesCache:
-    """The ``pages`` cache when configured, else ``default`` (looked up on each use: tests
-    change the settings)."""
-
-    def __getattr__(self, name):
-        alias = "pages" if "pages" in settings.CACHES else "default"
-        return getattr(caches[alias], name)
-
-
-cache = _PagesCache()
-
-
-def enabled():
-    return getattr(settings, "RAA_PAGE_CACHE_SECONDS", 0) > 0
-
-
-# The generation -----------------------------------------------------------------------------
-
-
-def _stamp_file():
-    configured = getattr(settings, "RAA_PAGE_CACHE_STAMP_FILE", "")
-    if configured:
-        return Path(configured)
-    database = str(settings.DATABASES["default"].get("NAME", ""))
-    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"raa-page-cache-{digest}.stamp"
-
-
-def _process_local():
-    alias = "pages" if "pages" in settings.CACHES else "default"
-    return isinstance(caches[alias], LocMemCache)
-
-
-def generation():
-    """The current generation: the number kept in the cache (plus the stamp file's time when
-    the cache is this process's memory)."""
-    number = cache.get(GENERATION_KEY)
-    if number is None:
-        # A new random start: never the number of entries that might still be in the cache.
-        cache.add(GENERATION_KEY, time.time_ns(), None)  # kept until bumped
-        number = cache.get(GENERATION_KEY, 0)
-    if not _process_local():
-        return str(number)
-    try:
-        stamp = _stamp_file().stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    return f"{number}.{stamp}"
-
-
-def bump():
-    """Make every cached page stale."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there: any new number will do
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-    if _process_local():
-        path = _stamp_file()
-        try:
-            path.touch()
-            os.utime(path, ns=(time.time_ns(), time.time_ns()))
-        except OSError as error:
-            logger.warning("Cannot touch the page cache stamp file %s: %s", path, error)
-
-
-def invalidate():
-    """Bump now, and again once the current transaction commits (a page rendered from the
-    data before the commit must not be kept under the new generation). Nothing when the page
-    cache is off."""
-    if not enabled():
-        return
-    bump()
-    transaction.on_commit(bump)
 
 
 # Which requests and responses -----------------------------------------------------------------
@@ -218,6 +140,8 @@ class AnonymousPageCacheMiddleware:
         if not enabled() or not _anonymous_request(request):
             return self.get_response(request)
         current = generation()
+        if current is None:  # the cache is unreachable
+            return self.get_response(request)
         key = _key(request, current)
         kept = cache.get(key)
         if kept is not None:

@@ -10,7 +10,10 @@ dashboard:
 - shared-password restrictions are turned off on this site and let nobody in.
 
 A ``Reader`` reads its groups once; the restrictions are read once per request (two queries),
-so filtering a listing costs the same whatever the number of restricted subtrees.
+so filtering a listing costs the same whatever the number of restricted subtrees. With the
+fragment cache on (``RAA_FRAGMENT_CACHE``), each process keeps a request's restrictions in
+memory from one change of the site to the next (``core.site_cache.remember``): no query at
+all. Without a request (emails, indexing, tasks) they are read afresh.
 """
 
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from .roles import COORDINATORS_GROUP, MEMBERS_GROUP
+from .site_cache import remember
 
 READER_ATTRIBUTE = "_raa_reader"
 PAGE_RESTRICTIONS_ATTRIBUTE = "_raa_page_restrictions"
@@ -100,30 +104,41 @@ def reader_of(who):
     return Reader(who)
 
 
-def _load(model, tree_field, request=None, attribute=None):
-    cached = getattr(request, attribute, None) if request is not None else None
-    if cached is not None:
-        return cached
-    restrictions = [
+def _read(model, tree_field):
+    return tuple(
         Restriction(
             path=getattr(restriction, tree_field).path,
             kind=restriction.restriction_type,
             group_ids=frozenset(group.pk for group in restriction.groups.all()),
         )
-        for restriction in model.objects.select_related(tree_field).prefetch_related("groups")
-    ]
-    if request is not None:
-        setattr(request, attribute, restrictions)
+        for restriction in model.objects.select_related(tree_field)
+        .prefetch_related("groups")
+        .order_by("pk")
+    )
+
+
+def _load(model, tree_field, request=None, attribute=None):
+    cached = getattr(request, attribute, None) if request is not None else None
+    if cached is not None:
+        return cached
+    if request is None:
+        # Emails, indexing, tasks: read afresh, whatever signal receiver runs first.
+        return _read(model, tree_field)
+    restrictions = remember(
+        f"restrictions:{model._meta.label_lower}", lambda: _read(model, tree_field), request
+    )
+    setattr(request, attribute, restrictions)
     return restrictions
 
 
 def page_restrictions(request=None):
-    """Every page view restriction (two queries; once per request when one is given)."""
+    """Every page view restriction (two queries once per request when one is given, none
+    while the process remembers them)."""
     return _load(PageViewRestriction, "page", request, PAGE_RESTRICTIONS_ATTRIBUTE)
 
 
 def collection_restrictions(request=None):
-    """Every collection view restriction (two queries; once per request when one is given)."""
+    """Every collection view restriction (as ``page_restrictions``)."""
     return _load(
         CollectionViewRestriction, "collection", request, COLLECTION_RESTRICTIONS_ATTRIBUTE
     )

@@ -22,6 +22,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.models import BlogIndexPage, BlogPostPage
+from core import fragments
 from core.access import refuse
 from core.ics import calendar_response
 from core.pages import SectionPage
@@ -80,8 +81,14 @@ class HomePage(SectionPage):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def fragment_name(self):
+        return f"home:{self.pk}"
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["fragment_name"] = self.fragment_name()
+        if fragments.lookup(self.fragment_name(), request) is not None:
+            return context  # the news, events, lessons and structures, rendered for this reader
         context["structures"] = StructurePage.objects.for_listing(request)
         context["latest_posts"] = list(
             visible_to(BlogPostPage.objects.for_listing(), request)[:HOME_POSTS]

@@ -218,6 +218,12 @@ RAA_PAGE_CACHE_APPS = [
 # need not empty the cache of the whole site.
 RAA_PAGE_CACHE_IGNORED_MODELS = ["website.registration"]
 RAA_PAGE_CACHE_STAMP_FILE = env("RAA_PAGE_CACHE_STAMP_FILE", default="")
+# What every page view reads and only an edit changes (view restrictions, the menu's and the
+# footer's pages), kept in each process's memory until the page cache's generation changes
+# (core.site_cache.remember): visitors' uncached and members' pages skip those queries.
+RAA_FRAGMENT_CACHE = env.bool("RAA_FRAGMENT_CACHE", default=True)
+# How long a rendered fragment (core.fragments: the home page's lists) is kept at most.
+RAA_FRAGMENT_CACHE_SECONDS = env.int("RAA_FRAGMENT_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ CACHES = {
 }
 # Off: the cache outlives each test's rolled-back data. core/tests/test_page_cache.py turns it on.
 RAA_PAGE_CACHE_SECONDS = 0
+RAA_FRAGMENT_CACHE = False  # likewise; website/tests/test_fragment_cache.py turns it on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The browser tests' demo server runs in its own process: it writes its emails as files there,
 # where the tests read them (website/tests/browser.py).

@@ -1,0 +1,155 @@
+"""The site-wide cache generation, and what each process keeps from one generation to the next.
+
+One generation number for the whole site (``generation()``), bumped by any change a page may
+show (``core.page_cache.connect`` watches the signals; ``invalidate()`` bumps). Two things key
+on it:
+
+- visitors' whole pages (``core.page_cache``, ``RAA_PAGE_CACHE_SECONDS``);
+- what every page view reads and that only an edit changes (``remember``,
+  ``RAA_FRAGMENT_CACHE``): the view restrictions of the whole tree, the pages of the menu and
+  the footer. Each process keeps the value of the current generation in its memory (no
+  pickling, no round trip) and recomputes it on the first request after a change.
+
+The generation lives in the cache, so several app servers sharing Redis (``REDIS_URL``) agree
+on it. Local memory is per process: then a stamp file beside it (its modification time) tells
+every worker of the machine that something changed.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+
+
+class _PagesCache:
+    """The ``pages`` cache when configured, else ``default`` (looked up on each use: tests
+    change the settings)."""
+
+    def __getattr__(self, name):
+        alias = "pages" if "pages" in settings.CACHES else "default"
+        return getattr(caches[alias], name)
+
+
+cache = _PagesCache()
+
+
+def pages_enabled():
+    return getattr(settings, "RAA_PAGE_CACHE_SECONDS", 0) > 0
+
+
+def fragments_enabled():
+    return bool(getattr(settings, "RAA_FRAGMENT_CACHE", False))
+
+
+def _stamp_file():
+    configured = getattr(settings, "RAA_PAGE_CACHE_STAMP_FILE", "")
+    if configured:
+        return Path(configured)
+    database = str(settings.DATABASES["default"].get("NAME", ""))
+    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"raa-page-cache-{digest}.stamp"
+
+
+def _process_local():
+    alias = "pages" if "pages" in settings.CACHES else "default"
+    return isinstance(caches[alias], LocMemCache)
+
+
+def generation():
+    """The current generation: the number kept in the cache (plus the stamp file's time when
+    the cache is this process's memory), or None while the cache cannot be reached: then
+    nothing may be kept, since nobody could tell of a change."""
+    number = cache.get(GENERATION_KEY)
+    if number is None:
+        # A new random start: never the number of entries that might still be in the cache.
+        cache.add(GENERATION_KEY, time.time_ns(), None)  # kept until bumped
+        number = cache.get(GENERATION_KEY)
+    if number is None:
+        return None  # the cache is unreachable (core.cache): no change could be told
+    if not _process_local():
+        return str(number)
+    try:
+        stamp = _stamp_file().stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return f"{number}.{stamp}"
+
+
+def bump():
+    """Make every cached page and remembered value stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there: any new number will do
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+    if _process_local():
+        path = _stamp_file()
+        try:
+            path.touch()
+            os.utime(path, ns=(time.time_ns(), time.time_ns()))
+        except OSError as error:
+            logger.warning("Cannot touch the page cache stamp file %s: %s", path, error)
+
+
+def invalidate():
+    """Bump now, and again once the current transaction commits (a page rendered from the
+    data before the commit must not be kept under the new generation). Nothing when both
+    caches are off."""
+    if not (pages_enabled() or fragments_enabled()):
+        return
+    bump()
+    transaction.on_commit(bump)
+
+
+# Remembered per process -----------------------------------------------------------------------
+
+_remembered = {}
+
+
+def in_transaction():
+    """Whether this connection is inside ``atomic()``: what is read there may be rolled back,
+    and the generation would then stay as it is, so nothing read there is kept."""
+    return connection.in_atomic_block
+
+
+def forget_all():
+    """Drop what this process remembers (tests)."""
+    _remembered.clear()
+
+
+def request_generation(request=None):
+    """The generation, read once per request (None: see ``generation``)."""
+    if request is None:
+        return generation()
+    if not hasattr(request, "_raa_generation"):
+        request._raa_generation = generation()
+    return request._raa_generation
+
+
+def remember(key, compute, request=None):
+    """``compute()``, kept in this process's memory until the generation changes.
+
+    Computed afresh (and not kept) when the fragment cache is off, and inside a transaction:
+    what it read may be rolled back, and its generation would then never change. A request's
+    generation is read once, on the request."""
+    if not fragments_enabled() or in_transaction():
+        return compute()
+    current = request_generation(request)
+    if current is None:
+        return compute()
+    kept = _remembered.get(key)
+    if kept is not None and kept[0] == current:
+        return kept[1]
+    value = compute()
+    _remembered[key] = (current, value)
+    return value
