@@ -34,6 +34,7 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
@@ -340,23 +341,8 @@ class DatabaseBackend(SearchBackend):
         found = matching
         for name, values in query.filters.items():
             found = found.filter(pk__in=self._having(name, values))
-        found = found.annotate(
-            matched=ExpressionWrapper(
-                sum((Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units), Value(0)),
-                output_field=IntegerField(),
-            ),
-            score=ExpressionWrapper(
-                sum((score for _c, score in units), self._adjacency(query)),
-                output_field=FloatField(),
-            ),
-        ).order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
-        total = found.count()
         start = (query.page - 1) * query.per_page
-        page = []
-        if start < total:
-            # The token columns are long and the page needs none of them.
-            unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
-            page = list(found.defer(*unused)[start : start + query.per_page])
+        page, total = self._page(found, units, query, start)
         results = self._results(page, query)
         suggestion = ""
         # Few results, or none holding every word: a misspelt word may be the cause.
@@ -366,6 +352,50 @@ class DatabaseBackend(SearchBackend):
         return SearchResponse(
             query=query, results=results, total=total, facets=facets, suggestion=suggestion
         )
+
+    def _page(self, found, units, query, start):
+        """``(documents, total)``: the documents of the page starting at ``start`` (each with
+        its ``matched`` and ``score``) and the number of ``found``.
+
+        The database ranks: one statement orders the candidates on narrow values only (their
+        id, the number of query words matched, the score, the date) and keeps a page of ids,
+        counting every candidate in the same pass (``COUNT(*) OVER ()``); a second one reads
+        those few documents. Sorting whole rows (bodies included) and counting in another
+        statement read every candidate twice, and their text once more."""
+        ranked = (
+            found.annotate(
+                matched=ExpressionWrapper(
+                    sum(
+                        (Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units),
+                        Value(0),
+                    ),
+                    output_field=IntegerField(),
+                ),
+                score=ExpressionWrapper(
+                    sum((score for _c, score in units), self._adjacency(query)),
+                    output_field=FloatField(),
+                ),
+                total=Window(Count("pk")),
+            )
+            .order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
+            .values_list("pk", "matched", "score", "total")
+        )
+        rows = list(ranked[start : start + query.per_page])
+        if rows:
+            total = rows[0][3]
+        elif start:
+            total = found.count()  # past the last page: still say how many there are
+        else:
+            return [], 0
+        # The token columns are long and the page needs none of them.
+        unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
+        documents = SearchDocument.objects.defer(*unused).in_bulk([pk for pk, *_ in rows])
+        page = []
+        for pk, matched, score, _total in rows:
+            document = documents[pk]
+            document.matched, document.score = matched, score
+            page.append(document)
+        return page, total
 
     @staticmethod
     def _adjacency(query):
