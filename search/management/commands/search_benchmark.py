@@ -167,15 +167,9 @@ class Command(BaseCommand):
                 )
             self.stdout.write(line)
 
-    def time_content(self, backend, runs):
-        member = (
-            get_user_model()
-            .objects.filter(is_active=True, is_superuser=False, groups__name=MEMBERS_GROUP)
-            .first()
-        )
-        audiences = {"visitor": audience_for(AnonymousUser())}
-        if member is not None:
-            audiences["member"] = audience_for(member)
+    def time_content(self, backend, runs, audiences=None):
+        if audiences is None:
+            audiences = readers()
         self.stdout.write(
             f"{connection.vendor}, {SearchDocument.objects.count()} entries, {runs} runs each "
             f"(visitor: {len(audiences['visitor'].excluded_paths)} subtrees excluded)"
@@ -206,6 +200,19 @@ class Command(BaseCommand):
                     f"{percentile(cpus, 50):8.0f} {percentile(cpus, 95):8.0f} "
                     + (f"{server / runs:6.0f}" if server is not None else f"{'-':>6}")
                 )
+
+
+def readers():
+    """``{name: Audience}``: an anonymous visitor and, if there is one, a network member."""
+    member = (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False, groups__name=MEMBERS_GROUP)
+        .first()
+    )
+    audiences = {"visitor": audience_for(AnonymousUser())}
+    if member is not None:
+        audiences["member"] = audience_for(member)
+    return audiences
 
 
 def percentile(times, share):
