@@ -193,9 +193,8 @@ class Command(BaseCommand):
                     cpus.append((time.process_time() - cpu) * 1000)
                     walls.append((time.perf_counter() - started) * 1000)
                 server = server_cpu() - server if server is not None else None
-                total = f"{'~' if getattr(response, 'approximate', False) else ''}{response.total}"
                 self.stdout.write(
-                    f"{label:<13} {raw!r:<24} {reader:<8} {total:>6} {len(queries):>7} "
+                    f"{label:<13} {raw!r:<24} {reader:<8} {response.total:>6} {len(queries):>7} "
                     f"{percentile(walls, 50):8.0f} {percentile(walls, 95):8.0f} "
                     f"{percentile(cpus, 50):8.0f} {percentile(cpus, 95):8.0f} "
                     + (f"{server / runs:6.0f}" if server is not None else f"{'-':>6}")
