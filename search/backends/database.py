@@ -71,8 +71,6 @@ class StemIndex:
     document ids, computed once per statement), or ``None`` when the engine has none."""
 
     TABLE = SearchDocument._meta.db_table
-    # Whether the ranking asks the index which columns hold a word (else LIKE on candidates).
-    RANKS = True
 
     @classmethod
     def for_engine(cls, vendor):
@@ -435,7 +433,7 @@ class DatabaseBackend(SearchBackend):
     def _match_units(query, index=None):
         """``(condition, score expression)`` for each word and each phrase of the query."""
         units = []
-        ranked_by_index = index is not None and index.RANKS
+        ranked_by_index = index is not None
         for stems in text.query_stems(query.terms):
             conditions = []
             for column, weight in WEIGHTS:
