@@ -35,7 +35,6 @@ from django.db.models import (
     Q,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
@@ -271,8 +270,10 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _facet_values(entry):
-        """``(facet, value, label)`` of an entry, kind, year and structure included, once each."""
-        found = {("kind", entry.kind): entry.kind}
+        """``(facet, value, label)`` of an entry, kind, year and structure included, once each.
+        Every entry has exactly one kind value: the search's total is the sum of their counts
+        (``_facets``)."""
+        found = {("kind", entry.kind or "page"): entry.kind or "page"}
         if entry.date:
             found["year", str(entry.date.year)] = str(entry.date.year)
         if entry.structure:
@@ -335,7 +336,7 @@ class DatabaseBackend(SearchBackend):
         else:  # nothing but stop words
             matching = readable.none()
 
-        facets = self._facets(matching, query.filters)
+        facets, total = self._facets(matching, query.filters)
         if query.is_overview:
             return SearchResponse(query=query, results=[], total=0, facets=facets)
 
@@ -343,7 +344,7 @@ class DatabaseBackend(SearchBackend):
         for name, values in query.filters.items():
             found = found.filter(pk__in=self._having(name, values))
         start = (query.page - 1) * query.per_page
-        page, total = self._page(found, units, query, start)
+        page = self._page(found, units, query, start) if start < total else []
         results = self._results(page, query)
         suggestion = ""
         # Few results, or none holding every word: a misspelt word may be the cause.
@@ -355,14 +356,14 @@ class DatabaseBackend(SearchBackend):
         )
 
     def _page(self, found, units, query, start):
-        """``(documents, total)``: the documents of the page starting at ``start`` (each with
-        its ``matched`` and ``score``) and the number of ``found``.
+        """The documents of the page starting at ``start``, each with its ``matched`` and
+        ``score``.
 
-        The database ranks: one statement orders the candidates on narrow values only (their
-        id, the number of query words matched, the score, the date) and keeps a page of ids,
-        counting every candidate in the same pass (``COUNT(*) OVER ()``); a second one reads
-        those few documents. Sorting whole rows (bodies included) and counting in another
-        statement read every candidate twice, and their text once more."""
+        The database ranks and keeps a page of ids (``ORDER BY … LIMIT``), sorting narrow
+        values only (the id, the number of query words matched, the score, the date); a second
+        statement reads those few documents. Sorting whole rows, bodies included, read the text
+        of every candidate (PostgreSQL spilled them to disk at scale 50). The total comes with
+        the facets (``_facets``), not from counting the candidates once more."""
         ranked = (
             found.annotate(
                 matched=ExpressionWrapper(
@@ -376,27 +377,20 @@ class DatabaseBackend(SearchBackend):
                     sum((score for _c, score in units), self._adjacency(query)),
                     output_field=FloatField(),
                 ),
-                total=Window(Count("pk")),
             )
             .order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
-            .values_list("pk", "matched", "score", "total")
+            .values_list("pk", "matched", "score")
         )
         rows = list(ranked[start : start + query.per_page])
-        if rows:
-            total = rows[0][3]
-        elif start:
-            total = found.count()  # past the last page: still say how many there are
-        else:
-            return [], 0
         # The token columns are long and the page needs none of them.
         unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
         documents = SearchDocument.objects.defer(*unused).in_bulk([pk for pk, *_ in rows])
         page = []
-        for pk, matched, score, _total in rows:
+        for pk, matched, score in rows:
             document = documents[pk]
             document.matched, document.score = matched, score
             page.append(document)
-        return page, total
+        return page
 
     @staticmethod
     def _adjacency(query):
@@ -476,9 +470,11 @@ class DatabaseBackend(SearchBackend):
         return SearchFacetValue.objects.filter(facet=name, value__in=values).values("document_id")
 
     def _facets(self, matching, filters):
-        """Every facet's values with their counts, in one query. As usual in faceted search, a
-        facet's counts apply the filters of the *other* facets, so that the values a reader may
-        add to a selection (OR within a facet) keep their counts."""
+        """``(facets, total)``: every facet's values with their counts, in one query, and the
+        number of results. As usual in faceted search, a facet's counts apply the filters of
+        the *other* facets, so that the values a reader may add to a selection (OR within a
+        facet) keep their counts. Each entry having one kind value, the kinds' counts (those
+        selected, if the kind is filtered) add up to the exact number of results."""
         # No condition on the facet's name here: SQLite would read every value of these facets
         # by the (facet, value) index instead of the few documents' values by document.
         rows = SearchFacetValue.objects.filter(document__in=matching.values("pk"))
@@ -494,7 +490,10 @@ class DatabaseBackend(SearchBackend):
             count = Count("pk", filter=counted)
         counts = rows.values("facet", "value").annotate(count=count, label=Max("label"))
         by_facet = {name: {} for name in FACETS}
+        total = 0
         for row in counts:
+            if row["facet"] == "kind" and row["value"] in filters.get("kind", (row["value"],)):
+                total += row["count"]
             if row["facet"] not in by_facet:
                 continue
             if row["count"] or row["value"] in filters.get(row["facet"], ()):
@@ -516,7 +515,7 @@ class DatabaseBackend(SearchBackend):
                 ordered = sorted(values.values(), key=lambda v: (-v.count, str(v.label).lower()))
             if ordered:
                 facets.append(Facet(name=name, values=ordered))
-        return facets
+        return facets, total
 
     @staticmethod
     def _results(documents, query):
