@@ -489,3 +489,13 @@ def test_the_total_counts_every_match_not_the_page(backend):
     assert member.total == 26  # the two members-only entries; the team's stays hidden
     assert facet(first, "kind") == {"page": (24, False)}
     assert backend.search(parse_query("introuvablezzz"), VISITOR).total == 0
+
+
+def test_an_entry_without_a_kind_is_still_counted(backend):
+    # The total is the sum of the kind facet's counts: every entry needs one kind value.
+    backend.rebuild([entry("page:300", "Achat sans type", kind=""), *ranked_corpus()[:3]])
+
+    response = backend.search(parse_query("achat"), VISITOR)
+
+    assert response.total == len(response.results) == 4
+    assert facet(response, "kind") == {"page": (4, False)}
