@@ -157,6 +157,8 @@ class SearchResponse:
     total: int
     facets: list = field(default_factory=list)  # of Facet, in FACETS order
     suggestion: str = ""  # "Vouliez-vous dire …": a corrected query, or ""
+    # Whether ``total`` and the facets' counts are estimates (see ``APPROXIMATE_ABOVE``).
+    approximate: bool = False
 
     @property
     def pages(self):

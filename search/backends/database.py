@@ -5,9 +5,13 @@ Each entry is stored with the folded French stems of its title, summary and body
 a match in the title 3, in the summary 2, in the body 1. Entries matching every query word come
 first, then those matching most of them (a missing word never empties the answer), legal and
 technical pages after content matching as many words, then by score and date. A search costs a
-fixed number of queries whatever the number of matches: the page of results, their total, every
-facet's counts (one aggregation), the themes of the page's results and, when little matches,
-two for the suggestion.
+fixed number of queries whatever the number of matches: every facet's counts with the total
+(one aggregation: the kinds' counts add up to it), the page's ids (ranked by the database,
+``ORDER BY … LIMIT``, on narrow values), the page's documents, their themes and, when little
+matches, two for the suggestion. Totals and counts are exact at any size: measured at scale 50
+(``search_benchmark --content``), a common word costs about 95 ms of CPU on SQLite and 120 ms
+(client and server) on PostgreSQL, within the 150 ms budget, so no estimate ("environ N
+résultats") is shown.
 
 The matching entries are found through an index of the stems (``StemIndex``: an FTS5 table on
 SQLite, GIN-indexed ``tsvector`` columns on PostgreSQL, both built by migration 0002), so a
@@ -24,6 +28,7 @@ from itertools import islice
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     ExpressionWrapper,
@@ -38,7 +43,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
-from core.visibility import under_any
 from search import text
 from search.backends import SearchBackend
 from search.models import SearchDocument, SearchFacetValue, SearchWord
@@ -69,8 +73,6 @@ class StemIndex:
     document ids, computed once per statement), or ``None`` when the engine has none."""
 
     TABLE = SearchDocument._meta.db_table
-    # Whether the ranking asks the index which columns hold a word (else LIKE on candidates).
-    RANKS = True
 
     @classmethod
     def for_engine(cls, vendor):
@@ -97,18 +99,20 @@ class SQLiteStemIndex(StemIndex):
 
 
 class PostgreSQLStemIndex(StemIndex):
-    # Measured: PostgreSQL ranks many candidates faster with LIKE than with one hashed subplan
-    # per column and word.
-    RANKS = False
-
     @classmethod
     def holding(cls, stems, column=None):
+        # A condition on the row itself, not ``id IN (SELECT id ... WHERE vector @@ ...)``: the
+        # planner then reads the GIN indexes for a rare word (a bitmap of the few entries) and
+        # scans once for a word most entries hold, where the subquery cost a second scan of
+        # the table and a hash join in each statement (measured at scale 50, issue 14).
         columns = [column] if column else [column for column, _weight in WEIGHTS]
         matches = " OR ".join(f"{c}_vector @@ to_tsquery('simple', %s)" for c in columns)
         any_stem = " | ".join(stems)
         # Identifiers are constants; the query (stems checked by INDEXED_STEM) is a parameter.
-        sql = f"SELECT id FROM {cls.TABLE} WHERE {matches}"  # noqa: S608
-        return Q(pk__in=RawSQL(sql, [any_stem] * len(columns)))  # noqa: S611
+        # Unqualified: the documents' table is the only one of each statement (or subquery)
+        # where these conditions stand.
+        condition = RawSQL(f"({matches})", [any_stem] * len(columns), BooleanField())  # noqa: S611
+        return Q(condition)
 
 
 def batched(iterable, size):
@@ -269,8 +273,10 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _facet_values(entry):
-        """``(facet, value, label)`` of an entry, kind, year and structure included, once each."""
-        found = {("kind", entry.kind): entry.kind}
+        """``(facet, value, label)`` of an entry, kind, year and structure included, once each.
+        Every entry has exactly one kind value: the search's total is the sum of their counts
+        (``_facets``)."""
+        found = {("kind", entry.kind or "page"): entry.kind or "page"}
         if entry.date:
             found["year", str(entry.date.year)] = str(entry.date.year)
         if entry.structure:
@@ -308,7 +314,7 @@ class DatabaseBackend(SearchBackend):
 
     def _search(self, query, audience):
         readable = SearchDocument.objects.all()
-        hidden = under_any(audience.excluded_paths)
+        hidden = self._under(audience.excluded_paths)
         if hidden is not None:
             readable = readable.exclude(hidden)
         if not audience.sees_members_only:
@@ -333,30 +339,15 @@ class DatabaseBackend(SearchBackend):
         else:  # nothing but stop words
             matching = readable.none()
 
-        facets = self._facets(matching, query.filters)
+        facets, total = self._facets(matching, query.filters)
         if query.is_overview:
             return SearchResponse(query=query, results=[], total=0, facets=facets)
 
         found = matching
         for name, values in query.filters.items():
             found = found.filter(pk__in=self._having(name, values))
-        found = found.annotate(
-            matched=ExpressionWrapper(
-                sum((Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units), Value(0)),
-                output_field=IntegerField(),
-            ),
-            score=ExpressionWrapper(
-                sum((score for _c, score in units), self._adjacency(query)),
-                output_field=FloatField(),
-            ),
-        ).order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
-        total = found.count()
         start = (query.page - 1) * query.per_page
-        page = []
-        if start < total:
-            # The token columns are long and the page needs none of them.
-            unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
-            page = list(found.defer(*unused)[start : start + query.per_page])
+        page = self._page(found, units, query, start) if start < total else []
         results = self._results(page, query)
         suggestion = ""
         # Few results, or none holding every word: a misspelt word may be the cause.
@@ -366,6 +357,61 @@ class DatabaseBackend(SearchBackend):
         return SearchResponse(
             query=query, results=results, total=total, facets=facets, suggestion=suggestion
         )
+
+    def _page(self, found, units, query, start):
+        """The documents of the page starting at ``start``, each with its ``matched`` and
+        ``score``.
+
+        The database ranks and keeps a page of ids (``ORDER BY … LIMIT``), sorting narrow
+        values only (the id, the number of query words matched, the score, the date); a second
+        statement reads those few documents. Sorting whole rows, bodies included, read the text
+        of every candidate (PostgreSQL spilled them to disk at scale 50). The total comes with
+        the facets (``_facets``), not from counting the candidates once more."""
+        ranked = (
+            found.annotate(
+                matched=ExpressionWrapper(
+                    sum(
+                        (Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units),
+                        Value(0),
+                    ),
+                    output_field=IntegerField(),
+                ),
+                score=ExpressionWrapper(
+                    sum((score for _c, score in units), self._adjacency(query)),
+                    output_field=FloatField(),
+                ),
+            )
+            .order_by("-matched", "demoted", "-score", F("date").desc(nulls_last=True), "pk")
+            .values_list("pk", "matched", "score")
+        )
+        rows = list(ranked[start : start + query.per_page])
+        # The token columns are long and the page needs none of them.
+        unused = ("title_terms", "summary_terms", "body_terms", "phrase_text")
+        documents = SearchDocument.objects.defer(*unused).in_bulk([pk for pk, *_ in rows])
+        page = []
+        for pk, matched, score in rows:
+            document = documents[pk]
+            document.matched, document.score = matched, score
+            page.append(document)
+        return page
+
+    @staticmethod
+    def _under(paths):
+        """``core.visibility.under_any(paths)`` as one SQL fragment (``SUBSTR(path, 1, n) IN
+        (…)`` per path length), built once per search: Django compiling a lookup per path in
+        each statement cost more than the database (and its garbage, a collection now and
+        then) with the 1,770 members-only subtrees a visitor skips at scale 50."""
+        by_length = {}
+        for path in paths:
+            by_length.setdefault(len(path), set()).add(path)
+        if not by_length:
+            return None
+        parts, params = [], []
+        for length, prefixes in sorted(by_length.items()):
+            parts.append(f"SUBSTR(path, 1, {int(length)}) IN ({', '.join(['%s'] * len(prefixes))})")
+            params += sorted(prefixes)
+        # Unqualified: the documents' table is the only one where this condition stands.
+        return Q(RawSQL(f"({' OR '.join(parts)})", params, BooleanField()))  # noqa: S611
 
     @staticmethod
     def _adjacency(query):
@@ -402,7 +448,7 @@ class DatabaseBackend(SearchBackend):
     def _match_units(query, index=None):
         """``(condition, score expression)`` for each word and each phrase of the query."""
         units = []
-        ranked_by_index = index is not None and index.RANKS
+        ranked_by_index = index is not None
         for stems in text.query_stems(query.terms):
             conditions = []
             for column, weight in WEIGHTS:
@@ -445,9 +491,11 @@ class DatabaseBackend(SearchBackend):
         return SearchFacetValue.objects.filter(facet=name, value__in=values).values("document_id")
 
     def _facets(self, matching, filters):
-        """Every facet's values with their counts, in one query. As usual in faceted search, a
-        facet's counts apply the filters of the *other* facets, so that the values a reader may
-        add to a selection (OR within a facet) keep their counts."""
+        """``(facets, total)``: every facet's values with their counts, in one query, and the
+        number of results. As usual in faceted search, a facet's counts apply the filters of
+        the *other* facets, so that the values a reader may add to a selection (OR within a
+        facet) keep their counts. Each entry having one kind value, the kinds' counts (those
+        selected, if the kind is filtered) add up to the exact number of results."""
         # No condition on the facet's name here: SQLite would read every value of these facets
         # by the (facet, value) index instead of the few documents' values by document.
         rows = SearchFacetValue.objects.filter(document__in=matching.values("pk"))
@@ -463,7 +511,10 @@ class DatabaseBackend(SearchBackend):
             count = Count("pk", filter=counted)
         counts = rows.values("facet", "value").annotate(count=count, label=Max("label"))
         by_facet = {name: {} for name in FACETS}
+        total = 0
         for row in counts:
+            if row["facet"] == "kind" and row["value"] in filters.get("kind", (row["value"],)):
+                total += row["count"]
             if row["facet"] not in by_facet:
                 continue
             if row["count"] or row["value"] in filters.get(row["facet"], ()):
@@ -485,7 +536,7 @@ class DatabaseBackend(SearchBackend):
                 ordered = sorted(values.values(), key=lambda v: (-v.count, str(v.label).lower()))
             if ordered:
                 facets.append(Facet(name=name, values=ordered))
-        return facets
+        return facets, total
 
     @staticmethod
     def _results(documents, query):

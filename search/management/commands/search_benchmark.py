@@ -4,24 +4,38 @@ For benchmarks only, on a scratch database (it refuses one holding pages): fills
 synthetic French entries (sentences of the demo content, shuffled; about 1,500 words each) and
 times a few searches with the stem index and without it (scanning the term columns, as before
 migration 0002), printing p50 and p95 per search in milliseconds.
+
+``manage.py search_benchmark --content`` times the index already built instead (after
+``generate_content --scale 50``, say), as an anonymous visitor and as a network member would
+search (their ``Audience``, members-only subtrees excluded for the visitor): per search, p50
+and p95 of the wall time and of this process's CPU time (SQLite runs in the process; a
+PostgreSQL server on this machine adds the CPU time of the session's server process, read
+from ``/proc``: a mean per search, its clock being too coarse for percentiles), and the number
+of queries. Nothing is written.
 """
 
 import ast
 import datetime
+import gc
+import os
 import pathlib
 import random
 import statistics
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page
 
+from core.roles import MEMBERS_GROUP
 from core.searchable import FacetTag, IndexEntry
 from search.backends.database import DatabaseBackend
 from search.models import SearchDocument
-from search.privacy import Audience
+from search.privacy import Audience, audience_for
 from search.results import parse_query
 
 SOURCES = (
@@ -45,6 +59,15 @@ SEARCHES = (
     ("two words", "clauses sociales", {}),
     ("phrase", '"économie circulaire"', {}),
     ("word, facets", "marché", {"kind": ["post"], "theme": ["theme-3"]}),
+)
+CONTENT_SEARCHES = (
+    ("common word", "achat", {}),
+    ("rare word", "RGAA", {}),
+    ("two words", "clauses sociales", {}),
+    ("phrase", '"économie circulaire"', {}),
+    ("word, filter", "marché", {"kind": ["post"]}),
+    ("misspelt", "restauartion", {}),
+    ("page 3", "achat", {"page": 3}),
 )
 
 
@@ -103,10 +126,18 @@ class Command(BaseCommand):
         parser.add_argument("--words", type=int, default=1500)
         parser.add_argument("--runs", type=int, default=30)
         parser.add_argument(
+            "--content",
+            action="store_true",
+            help="Time searches on the index as it is (a generated database), writing nothing.",
+        )
+        parser.add_argument(
             "--keep", action="store_true", help="Reuse the index already built by a previous run."
         )
 
     def handle(self, *args, **options):
+        if options["content"]:
+            self.time_content(DatabaseBackend({}), options["runs"])
+            return
         # Migrations leave a root and a welcome page; real content goes deeper.
         if Page.objects.filter(depth__gt=2).exists():
             raise CommandError("This database holds pages: run the benchmark on a scratch one.")
@@ -136,3 +167,74 @@ class Command(BaseCommand):
                     f" p95 {p95:5.0f} ms"
                 )
             self.stdout.write(line)
+
+    def time_content(self, backend, runs, audiences=None):
+        if audiences is None:
+            audiences = readers()
+        self.stdout.write(
+            f"{connection.vendor}, {SearchDocument.objects.count()} entries, {runs} runs each "
+            f"(visitor: {len(audiences['visitor'].excluded_paths)} subtrees excluded)"
+        )
+        self.stdout.write(
+            f"{'search':<13} {'query':<24} {'reader':<8} {'found':>6} {'queries':>7} "
+            f"{'wall p50':>8} {'wall p95':>8} {'cpu p50':>8} {'cpu p95':>8} {'server':>6}"
+        )
+        for label, raw, filters in CONTENT_SEARCHES:
+            filters = dict(filters)
+            page = filters.pop("page", 1)
+            query = parse_query(raw, filters, page=page)
+            for reader, audience in audiences.items():
+                with CaptureQueriesContext(connection) as queries:
+                    backend.search(query, audience)  # counted, and warms the caches
+                walls, cpus = [], []
+                server = server_cpu()
+                # As in production: DEBUG on records every query with its parameters (a
+                # thousand excluded subtrees make that costly).
+                gc.collect()  # not the previous search's garbage
+                with override_settings(DEBUG=False):
+                    for _ in range(runs):
+                        started, cpu = time.perf_counter(), time.process_time()
+                        response = backend.search(query, audience)
+                        cpus.append((time.process_time() - cpu) * 1000)
+                        walls.append((time.perf_counter() - started) * 1000)
+                server = server_cpu() - server if server is not None else None
+                self.stdout.write(
+                    f"{label:<13} {raw!r:<24} {reader:<8} {response.total:>6} {len(queries):>7} "
+                    f"{percentile(walls, 50):8.0f} {percentile(walls, 95):8.0f} "
+                    f"{percentile(cpus, 50):8.0f} {percentile(cpus, 95):8.0f} "
+                    + (f"{server / runs:6.0f}" if server is not None else f"{'-':>6}")
+                )
+
+
+def readers():
+    """``{name: Audience}``: an anonymous visitor and, if there is one, a network member."""
+    member = (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False, groups__name=MEMBERS_GROUP)
+        .first()
+    )
+    audiences = {"visitor": audience_for(AnonymousUser())}
+    if member is not None:
+        audiences["member"] = audience_for(member)
+    return audiences
+
+
+def percentile(times, share):
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, round(share / 100 * len(ordered)) - 1))]
+
+
+def server_cpu():
+    """The CPU milliseconds used so far by this session's PostgreSQL server process, or None
+    (another engine, or a server elsewhere)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields (11th and 12th after the command's name).
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
