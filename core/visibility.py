@@ -104,13 +104,19 @@ def _load(model, tree_field, request=None, attribute=None):
     cached = getattr(request, attribute, None) if request is not None else None
     if cached is not None:
         return cached
+    # Plain values, not model instances: a large network has thousands of members-only pages,
+    # and every page view reads their restrictions.
+    groups = {}
+    through = model.groups.through
+    for restriction_id, group_id in through.objects.values_list(
+        f"{model._meta.model_name}_id", "group_id"
+    ):
+        groups.setdefault(restriction_id, set()).add(group_id)
     restrictions = [
-        Restriction(
-            path=getattr(restriction, tree_field).path,
-            kind=restriction.restriction_type,
-            group_ids=frozenset(group.pk for group in restriction.groups.all()),
-        )
-        for restriction in model.objects.select_related(tree_field).prefetch_related("groups")
+        Restriction(path=path, kind=kind, group_ids=frozenset(groups.get(pk, ())))
+        for pk, path, kind in model.objects.values_list(
+            "pk", f"{tree_field}__path", "restriction_type"
+        ).order_by("pk")
     ]
     if request is not None:
         setattr(request, attribute, restrictions)
@@ -127,6 +133,13 @@ def collection_restrictions(request=None):
     return _load(
         CollectionViewRestriction, "collection", request, COLLECTION_RESTRICTIONS_ATTRIBUTE
     )
+
+
+def bearing_on(path, restrictions):
+    """The ``restrictions`` that may cover a page at or below the tree ``path``: those on it,
+    its ancestors and its descendants. A listing of one section filters with these only, so
+    its query does not carry the members-only pages of the other sections."""
+    return [r for r in restrictions if r.path.startswith(path) or path.startswith(r.path)]
 
 
 def under_any(paths, field="path"):

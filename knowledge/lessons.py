@@ -23,7 +23,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import page_restrictions, public, visible_to
+from core.visibility import bearing_on, page_restrictions, public, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
     BuyingStep,
@@ -244,7 +244,8 @@ def lessons_context(index_page, request):
     """The listing's context: filter form, the facets' counts and one page of lessons."""
     base_url = request.path
     facets = get_facets(request)
-    cohort = visible_to(LessonPage.objects.child_of(index_page).live(), request)
+    restrictions = bearing_on(index_page.path, page_restrictions(request))
+    cohort = visible_to(LessonPage.objects.child_of(index_page).live(), request, restrictions)
     form = LessonFilterForm(request.GET, facets)
     selection = form.get_selection()
     counts = count_all(cohort, facets, selection or {})
@@ -263,7 +264,6 @@ def lessons_context(index_page, request):
         page = paginator.page(page_number)
     except (EmptyPage, PageNotAnInteger):
         page = None
-    restrictions = page_restrictions(request)
     lessons = list(page.object_list) if page else []
     for lesson in lessons:
         lesson.members_only = any(r.covers(lesson.path) for r in restrictions)
