@@ -116,10 +116,9 @@ def get_facets(request=None):
             "structure",
             _("Drawn from the experience of"),
             tuple(
-                (structure.slug, structure.title)
-                for structure in public(StructurePage.objects.live(), request)
+                public(StructurePage.objects.live(), request)
                 .order_by("title")
-                .only("slug", "title")
+                .values_list("slug", "title")
             ),
             "structures",
         ),
@@ -255,9 +254,9 @@ def lessons_context(index_page, request):
     else:
         found = filtered(cohort, facets, selection)
         found_count = counts[FOUND].get(FOUND, 0)
-    paginator = Paginator(
-        found.order_by("-first_published_at", "-pk").with_facets(), LESSONS_PER_PAGE
-    )
+    # The cards show each lesson's kind and themes.
+    shown = found.order_by("-first_published_at", "-pk").select_related("kind")
+    paginator = Paginator(shown.prefetch_related("themes"), LESSONS_PER_PAGE)
     paginator.count = found_count  # counted with the facets: no second COUNT query
     page_number = request.GET.get("page") or 1
     try:

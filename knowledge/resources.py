@@ -10,6 +10,7 @@ Each value's count is the number of resources its link would list, given the oth
 use (zeros included). An unknown value lists nothing and says so, as the directory does.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -121,11 +122,11 @@ def facet_counts(entries, criteria, selection):
     filters in use."""
     counts = {}
     for criterion in criteria:
-        pool = [e for e in entries if matches(e, criteria, selection, skip=criterion.key)]
-        counts[criterion.key] = {
-            option.slug: sum(1 for e in pool if option.slug in criterion.values(e))
-            for option in criterion.options
-        }
+        counter = Counter()
+        for entry in entries:
+            if matches(entry, criteria, selection, skip=criterion.key):
+                counter.update(set(criterion.values(entry)))
+        counts[criterion.key] = {option.slug: counter[option.slug] for option in criterion.options}
     return counts
 
 
