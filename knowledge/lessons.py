@@ -79,12 +79,9 @@ class Facet:
         else:
             relation = LessonPage._meta.get_field(self.field)
             lesson_column = relation.m2m_field_name()
-            rows = (
-                relation.remote_field.through.objects.filter(
-                    **{f"{lesson_column}__in": lessons.values("pk")}
-                )
-                .values(value=F(f"{relation.m2m_reverse_name()}__slug"))
-            )
+            rows = relation.remote_field.through.objects.filter(
+                **{f"{lesson_column}__in": lessons.values("pk")}
+            ).values(value=F(f"{relation.m2m_reverse_name()}__slug"))
         return rows.annotate(n=Count(lesson_column, distinct=True)).values_list("value", "n")
 
 
@@ -167,8 +164,7 @@ def count_all(cohort, facets, selection):
         .values_list("value", "n"),
     ]
     parts += [
-        facet.counts(filtered(cohort, facets, selection, leave_out=facet.key))
-        for facet in facets
+        facet.counts(filtered(cohort, facets, selection, leave_out=facet.key)) for facet in facets
     ]
     # Which part a row comes from: the facets' slugs may repeat between facets.
     numbered = [
