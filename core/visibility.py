@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import In
 from django.http import HttpRequest
 from django.utils.functional import cached_property
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from .roles import COORDINATORS_GROUP, MEMBERS_GROUP
 
@@ -140,6 +140,13 @@ def bearing_on(path, restrictions):
     its ancestors and its descendants. A listing of one section filters with these only, so
     its query does not carry the members-only pages of the other sections."""
     return [r for r in restrictions if r.path.startswith(path) or path.startswith(r.path)]
+
+
+def covered(path, paths):
+    """Whether the tree ``path`` lies under (or at) one of ``paths`` (a set): a lookup per
+    ancestor, whatever the number of ``paths``."""
+    step = Page.steplen
+    return any(path[:length] in paths for length in range(step, len(path) + 1, step))
 
 
 def under_any(paths, field="path"):

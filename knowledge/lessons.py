@@ -23,7 +23,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import bearing_on, page_restrictions, public, visible_to
+from core.visibility import bearing_on, covered, page_restrictions, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
     BuyingStep,
@@ -89,6 +89,14 @@ def term_options(model):
     return tuple((term.slug, term.name) for term in model.objects.all())
 
 
+def public_structures(request=None):
+    """``(slug, title)`` of the live structures anyone may read, by title. Filtered here by
+    path rather than in SQL: the query would carry every members-only page's path."""
+    restricted = {r.path for r in page_restrictions(request)}
+    rows = StructurePage.objects.live().order_by("title").values_list("slug", "title", "path")
+    return tuple((slug, title) for slug, title, path in rows if not covered(path, restricted))
+
+
 def get_facets(request=None):
     """Every facet of the listing, with the values coordinators defined (8 queries)."""
     return [
@@ -112,11 +120,7 @@ def get_facets(request=None):
         Facet(
             "structure",
             _("Drawn from the experience of"),
-            tuple(
-                public(StructurePage.objects.live(), request)
-                .order_by("title")
-                .values_list("slug", "title")
-            ),
+            public_structures(request),
             "structures",
         ),
     ]
