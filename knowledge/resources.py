@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import visible_to
+from core.visibility import bearing_on, covered, page_restrictions, reader_of, visible_to
 from knowledge.directory import Criterion, DirectoryFilterForm, Option, active_filters
 from knowledge.models.resources import ResourceKind, ResourcePage
 from knowledge.models.structures import StructurePage
@@ -41,7 +41,7 @@ class Entry:
 def visible_resources(index_page, request):
     """Live resources below ``index_page`` that the reader may see (a queryset)."""
     resources = ResourcePage.objects.live().descendant_of(index_page)
-    return visible_to(resources, request)
+    return visible_to(resources, request, bearing_on(index_page.path, page_restrictions(request)))
 
 
 def read_entries(resources):
@@ -80,7 +80,10 @@ def read_entries(resources):
 
 def get_criteria(request):
     """The four filters with every value the reader may pick (three queries)."""
-    structures = visible_to(StructurePage.objects.live().order_by("title"), request)
+    # Filtered by path here: in SQL, the query would carry every members-only page's path.
+    reader = reader_of(request)
+    hidden = {r.path for r in page_restrictions(request) if not reader.passes(r)}
+    structures = StructurePage.objects.live().order_by("title").values_list("slug", "title", "path")
     return [
         Criterion(
             "type",
@@ -103,7 +106,9 @@ def get_criteria(request):
         Criterion(
             "structure",
             _("Structure"),
-            tuple(Option(s.slug, s.title, s) for s in structures.only("slug", "title")),
+            tuple(
+                Option(slug, title) for slug, title, path in structures if not covered(path, hidden)
+            ),
             lambda entry: entry.structures,
         ),
     ]
