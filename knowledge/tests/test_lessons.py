@@ -465,3 +465,15 @@ def test_a_members_only_structure_is_no_facet_value_for_visitors(
     assert "cachee" not in counts(visitor, "structure")
     assert visitor.context["found_count"] == 1
     assert "cachee" not in counts(as_member, "structure")  # as before: public structures only
+
+
+def test_a_members_only_index_hides_its_lessons_and_their_counts(client, member, lessons):
+    make_lesson(lessons, themes=["sourcing"])
+    PageViewRestriction.objects.create(page=lessons, restriction_type=PageViewRestriction.LOGIN)
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    assert response.context["cohort_size"] == 1
+    assert counts(response, "theme")["sourcing"] == 1
+    assert [lesson.members_only for lesson in response.context["lessons"]] == [True]
