@@ -467,9 +467,11 @@ def test_a_members_only_structure_is_no_facet_value_for_visitors(
     assert "cachee" not in counts(as_member, "structure")  # as before: public structures only
 
 
-def test_a_members_only_index_hides_its_lessons_and_their_counts(client, member, lessons):
+def test_a_restriction_above_the_index_marks_its_lessons_members_only(client, member, lessons):
     make_lesson(lessons, themes=["sourcing"])
-    PageViewRestriction.objects.create(page=lessons, restriction_type=PageViewRestriction.LOGIN)
+    PageViewRestriction.objects.create(
+        page=lessons.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
     client.force_login(member)
 
     response = client.get(URL)
