@@ -25,7 +25,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import In
 from django.http import HttpRequest
 from django.utils.functional import cached_property
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from .roles import COORDINATORS_GROUP, MEMBERS_GROUP
 from .site_cache import remember
@@ -145,6 +145,20 @@ def collection_restrictions(request=None):
     return _load(
         CollectionViewRestriction, "collection", request, COLLECTION_RESTRICTIONS_ATTRIBUTE
     )
+
+
+def bearing_on(path, restrictions):
+    """The ``restrictions`` that may cover a page at or below the tree ``path``: those on it,
+    its ancestors and its descendants. A listing of one section filters with these only, so
+    its query does not carry the members-only pages of the other sections."""
+    return [r for r in restrictions if r.path.startswith(path) or path.startswith(r.path)]
+
+
+def covered(path, paths):
+    """Whether the tree ``path`` lies under (or at) one of ``paths`` (a set): a lookup per
+    ancestor, whatever the number of ``paths``."""
+    step = Page.steplen
+    return any(path[:length] in paths for length in range(step, len(path) + 1, step))
 
 
 def under_any(paths, field="path"):

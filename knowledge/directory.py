@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.visibility import bearing_on, page_restrictions
 from knowledge.map import region_outline, shade_level
 from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import (
@@ -118,11 +119,13 @@ def get_criteria():
     ]
 
 
-def get_cohort(index_page):
-    """The index's structures that anyone may see, with what the criteria read (4 queries)."""
+def get_cohort(index_page, request=None):
+    """The index's structures that anyone may see, with what the criteria read (4 queries;
+    2 more without a ``request`` whose view restrictions were read)."""
+    restrictions = bearing_on(index_page.path, page_restrictions(request))
     return list(
         StructurePage.objects.child_of(index_page)
-        .for_listing()
+        .for_listing(restrictions=restrictions)
         .prefetch_related("sustainability_commitments", "sectors")
     )
 
@@ -313,7 +316,7 @@ def directory_context(index_page, request):
     """The directory's context: filter form, matching structures, diversity panel and map."""
     base_url = request.path
     criteria = get_criteria()
-    cohort = get_cohort(index_page)
+    cohort = get_cohort(index_page, request)
     form = DirectoryFilterForm(request.GET, criteria)
     selection = form.get_selection()
     structures = [] if selection is None else filter_structures(cohort, criteria, selection)

@@ -1,8 +1,10 @@
 """The lessons learned listing: facets with counts on every dimension (see ``lessons_context``).
 
-The index's lessons that the reader may see are fetched once, with every facet they carry, in
-a fixed number of queries; filtering, counting and paging then happen in Python, as in the
-structure directory. A network has tens or hundreds of lessons, not millions.
+The database filters, counts and pages the lessons: each value's count is one ``COUNT ...
+GROUP BY`` over the facet's table (the lesson's kind, or the many-to-many rows of its themes,
+sectors...), all of them sent as one query, restricted to the lessons the reader may see; only
+the page of lessons shown is loaded, with its facets. The number of queries and the work done
+in Python do not depend on the number of lessons.
 
 Facet URLs use the vocabularies' slugs (``?theme=sourcing&dimension=social&dimension=economique``)
 so a filtered view can be shared. Facets combine with AND, the values of one facet with OR. The
@@ -13,16 +15,15 @@ An unknown value (a mistyped or outdated link) lists nothing and says so; a page
 range lists nothing and offers the first page. Neither ever fails.
 """
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, F, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import page_restrictions, public, visible_to
+from core.visibility import bearing_on, covered, page_restrictions, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
     BuyingStep,
@@ -35,60 +36,92 @@ from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import Sector, StructureType, Theme
 
 LESSONS_PER_PAGE = 10
+# The rows of the counting query that are not a facet's value: the lessons the reader may see,
+# and those the selection lists.
+COHORT, FOUND = "_cohort", "_found"
 
 
 @dataclass(frozen=True)
 class Facet:
     """A dimension lessons are described by: its URL parameter, its values (``(slug, label)``)
-    and how to read the slugs a lesson has for it."""
+    and the ``LessonPage`` field holding them (``kind``, or a many-to-many field)."""
 
     key: str
     label: str
     options: tuple
-    values: Callable
+    field: str
+    # Each slug's place among the options: URLs list the values in the options' order.
+    positions: dict = field(init=False, repr=False, compare=False, hash=False)
 
+    def __post_init__(self):
+        positions = {slug: number for number, (slug, _label) in enumerate(self.options)}
+        object.__setattr__(self, "positions", positions)
 
-def slugs(attribute):
-    return lambda lesson: {term.slug for term in getattr(lesson, attribute).all()}
+    def ordered(self, slugs):
+        """The known ``slugs`` in the options' order."""
+        return sorted((slug for slug in slugs if slug in self.positions), key=self.positions.get)
+
+    def having(self, lessons, slugs):
+        """The ``lessons`` having one of ``slugs`` on this facet (no duplicate)."""
+        if self.field == "kind":
+            return lessons.filter(kind__slug__in=slugs)
+        relation = LessonPage._meta.get_field(self.field)
+        rows = relation.remote_field.through.objects.filter(
+            **{f"{relation.m2m_reverse_name()}__slug__in": slugs}
+        )
+        return lessons.filter(pk__in=rows.values(relation.m2m_field_name()))
+
+    def counts(self, lessons):
+        """``(slug, number of lessons)`` for each value the ``lessons`` have (a values
+        queryset: one ``GROUP BY``)."""
+        if self.field == "kind":
+            rows, lesson_column = lessons.values(value=F("kind__slug")), "pk"
+        else:
+            relation = LessonPage._meta.get_field(self.field)
+            lesson_column = relation.m2m_field_name()
+            rows = relation.remote_field.through.objects.filter(
+                **{f"{lesson_column}__in": lessons.values("pk")}
+            ).values(value=F(f"{relation.m2m_reverse_name()}__slug"))
+        return rows.annotate(n=Count(lesson_column, distinct=True)).values_list("value", "n")
 
 
 def term_options(model):
     return tuple((term.slug, term.name) for term in model.objects.all())
 
 
+def public_structures(request=None):
+    """``(slug, title)`` of the live structures anyone may read, by title. Filtered here by
+    path rather than in SQL: the query would carry every members-only page's path."""
+    restricted = {r.path for r in page_restrictions(request)}
+    rows = StructurePage.objects.live().order_by("title").values_list("slug", "title", "path")
+    return tuple((slug, title) for slug, title, path in rows if not covered(path, restricted))
+
+
 def get_facets(request=None):
     """Every facet of the listing, with the values coordinators defined (8 queries)."""
     return [
-        Facet("nature", _("Kind"), term_options(LessonKind), lambda lesson: {lesson.kind.slug}),
-        Facet("theme", _("Theme"), term_options(Theme), slugs("themes")),
-        Facet("secteur", _("Purchasing sector"), term_options(Sector), slugs("sectors")),
+        Facet("nature", _("Kind"), term_options(LessonKind), "kind"),
+        Facet("theme", _("Theme"), term_options(Theme), "themes"),
+        Facet("secteur", _("Purchasing sector"), term_options(Sector), "sectors"),
         Facet(
             "dimension",
             _("Sustainability dimension"),
             term_options(SustainabilityDimension),
-            slugs("dimensions"),
+            "dimensions",
         ),
-        Facet("levier", _("Legal lever"), term_options(LegalLever), slugs("legal_levers")),
-        Facet(
-            "etape",
-            _("Step of the buying process"),
-            term_options(BuyingStep),
-            slugs("buying_steps"),
-        ),
+        Facet("levier", _("Legal lever"), term_options(LegalLever), "legal_levers"),
+        Facet("etape", _("Step of the buying process"), term_options(BuyingStep), "buying_steps"),
         Facet(
             "type",
             _("Type of structure"),
             term_options(StructureType),
-            slugs("structure_types"),
+            "structure_types",
         ),
         Facet(
             "structure",
             _("Drawn from the experience of"),
-            tuple(
-                (structure.slug, structure.title)
-                for structure in public(StructurePage.objects.live(), request).order_by("title")
-            ),
-            slugs("structures"),
+            public_structures(request),
+            "structures",
         ),
     ]
 
@@ -115,20 +148,45 @@ class LessonFilterForm(forms.Form):
         return {key: set(value) for key, value in self.cleaned_data.items() if value}
 
 
-def matches(lesson, facets, selection, leave_out=None):
-    return all(
-        selection[facet.key] & facet.values(lesson)
-        for facet in facets
-        if facet.key in selection and facet.key != leave_out
-    )
+def filtered(lessons, facets, selection, leave_out=None):
+    """The ``lessons`` having, on every facet of ``selection`` but ``leave_out``, one of the
+    values chosen."""
+    for facet in facets:
+        if facet.key in selection and facet.key != leave_out:
+            lessons = facet.having(lessons, selection[facet.key])
+    return lessons
+
+
+def count_all(cohort, facets, selection):
+    """``{key: {slug: count}}`` for every facet (each counted with the other facets'
+    selection), with ``COHORT`` and ``FOUND``: one query whatever the number of lessons."""
+    parts = [
+        cohort.values(value=Value(COHORT)).annotate(n=Count("pk")).values_list("value", "n"),
+        filtered(cohort, facets, selection)
+        .values(value=Value(FOUND))
+        .annotate(n=Count("pk"))
+        .values_list("value", "n"),
+    ]
+    parts += [
+        facet.counts(filtered(cohort, facets, selection, leave_out=facet.key)) for facet in facets
+    ]
+    # Which part a row comes from: the facets' slugs may repeat between facets.
+    numbered = [
+        part.annotate(part=Value(number)).values_list("part", "value", "n").order_by()
+        for number, part in enumerate(parts)
+    ]
+    counts = {key: {} for key in [COHORT, FOUND, *(facet.key for facet in facets)]}
+    keys = [COHORT, FOUND, *(facet.key for facet in facets)]
+    for number, slug, n in numbered[0].union(*numbered[1:], all=True):
+        counts[keys[number]][slug] = n
+    return counts
 
 
 def query_url(base_url, selection, facets, **extra):
     pairs = [
         (facet.key, slug)
         for facet in facets
-        for slug, _label in facet.options
-        if slug in selection.get(facet.key, ())
+        for slug in facet.ordered(selection.get(facet.key, ()))
     ]
     pairs += [(key, value) for key, value in extra.items() if value]
     query = urlencode(pairs)
@@ -143,14 +201,11 @@ def toggled(selection, key, slug):
     return {k: v for k, v in changed.items() if v}
 
 
-def facet_panel(lessons, facets, selection, base_url):
+def facet_panel(counts, facets, selection, base_url):
     """Each facet with each value's count, state and the URL that toggles it."""
     panel = []
     for facet in facets:
-        counter = Counter()
-        for lesson in lessons:
-            if matches(lesson, facets, selection, leave_out=facet.key):
-                counter.update(facet.values(lesson))
+        counter = counts[facet.key]
         chosen = selection.get(facet.key, set())
         panel.append(
             {
@@ -160,7 +215,7 @@ def facet_panel(lessons, facets, selection, base_url):
                     {
                         "slug": slug,
                         "label": label,
-                        "count": counter[slug],
+                        "count": counter.get(slug, 0),
                         "checked": slug in chosen,
                         "url": query_url(base_url, toggled(selection, facet.key, slug), facets),
                     }
@@ -188,22 +243,26 @@ def lessons_context(index_page, request):
     """The listing's context: filter form, the facets' counts and one page of lessons."""
     base_url = request.path
     facets = get_facets(request)
-    cohort = list(visible_to(LessonPage.objects.child_of(index_page).for_listing(), request))
+    restrictions = bearing_on(index_page.path, page_restrictions(request))
+    cohort = visible_to(LessonPage.objects.child_of(index_page).live(), request, restrictions)
     form = LessonFilterForm(request.GET, facets)
     selection = form.get_selection()
+    counts = count_all(cohort, facets, selection or {})
+    panel = facet_panel(counts, facets, selection or {}, base_url)
     if selection is None:
-        found = []
-        panel = facet_panel(cohort, facets, {}, base_url)
+        found, found_count = cohort.none(), 0
     else:
-        found = [lesson for lesson in cohort if matches(lesson, facets, selection)]
-        panel = facet_panel(cohort, facets, selection, base_url)
-    paginator = Paginator(found, LESSONS_PER_PAGE)
+        found = filtered(cohort, facets, selection)
+        found_count = counts[FOUND].get(FOUND, 0)
+    # The cards show each lesson's kind and themes.
+    shown = found.order_by("-first_published_at", "-pk").select_related("kind")
+    paginator = Paginator(shown.prefetch_related("themes"), LESSONS_PER_PAGE)
+    paginator.count = found_count  # counted with the facets: no second COUNT query
     page_number = request.GET.get("page") or 1
     try:
         page = paginator.page(page_number)
     except (EmptyPage, PageNotAnInteger):
         page = None
-    restrictions = page_restrictions(request)
     lessons = list(page.object_list) if page else []
     for lesson in lessons:
         lesson.members_only = any(r.covers(lesson.path) for r in restrictions)
@@ -217,15 +276,15 @@ def lessons_context(index_page, request):
     ]
     return {
         "lessons": lessons,
-        "found_count": len(found),
-        "cohort_size": len(cohort),
+        "found_count": found_count,
+        "cohort_size": counts[COHORT].get(COHORT, 0),
         "filter_form": form,
         "facets": panel,
         "active_filters": active_filters(facets, selection, base_url),
         "reset_url": base_url,
         "follow_targets": follow_targets,
         "paginator_page": page,
-        "page_out_of_range": page is None and bool(found),
+        "page_out_of_range": page is None and bool(found_count),
         "first_page_url": query_url(base_url, selection, facets),
         # What the pagination include puts before ``page=``: the facets in use.
         "query_prefix": f"{pairs_url[1:]}&" if pairs_url else "",

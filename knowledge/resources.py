@@ -10,6 +10,7 @@ Each value's count is the number of resources its link would list, given the oth
 use (zeros included). An unknown value lists nothing and says so, as the directory does.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from django.core.paginator import Paginator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import visible_to
+from core.visibility import bearing_on, covered, page_restrictions, reader_of, visible_to
 from knowledge.directory import Criterion, DirectoryFilterForm, Option, active_filters
 from knowledge.models.resources import ResourceKind, ResourcePage
 from knowledge.models.structures import StructurePage
@@ -40,7 +41,7 @@ class Entry:
 def visible_resources(index_page, request):
     """Live resources below ``index_page`` that the reader may see (a queryset)."""
     resources = ResourcePage.objects.live().descendant_of(index_page)
-    return visible_to(resources, request)
+    return visible_to(resources, request, bearing_on(index_page.path, page_restrictions(request)))
 
 
 def read_entries(resources):
@@ -79,7 +80,10 @@ def read_entries(resources):
 
 def get_criteria(request):
     """The four filters with every value the reader may pick (three queries)."""
-    structures = visible_to(StructurePage.objects.live().order_by("title"), request)
+    # Filtered by path here: in SQL, the query would carry every members-only page's path.
+    reader = reader_of(request)
+    hidden = {r.path for r in page_restrictions(request) if not reader.passes(r)}
+    structures = StructurePage.objects.live().order_by("title").values_list("slug", "title", "path")
     return [
         Criterion(
             "type",
@@ -102,7 +106,9 @@ def get_criteria(request):
         Criterion(
             "structure",
             _("Structure"),
-            tuple(Option(s.slug, s.title, s) for s in structures.only("slug", "title")),
+            tuple(
+                Option(slug, title) for slug, title, path in structures if not covered(path, hidden)
+            ),
             lambda entry: entry.structures,
         ),
     ]
@@ -121,11 +127,11 @@ def facet_counts(entries, criteria, selection):
     filters in use."""
     counts = {}
     for criterion in criteria:
-        pool = [e for e in entries if matches(e, criteria, selection, skip=criterion.key)]
-        counts[criterion.key] = {
-            option.slug: sum(1 for e in pool if option.slug in criterion.values(e))
-            for option in criterion.options
-        }
+        counter = Counter()
+        for entry in entries:
+            if matches(entry, criteria, selection, skip=criterion.key):
+                counter.update(set(criterion.values(entry)))
+        counts[criterion.key] = {option.slug: counter[option.slug] for option in criterion.options}
     return counts
 
 

@@ -5,7 +5,15 @@ a network with 1,700 members-only pages showed)."""
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from core.visibility import Reader, Restriction, public, restricted_only, visible_to
+from core.visibility import (
+    Reader,
+    Restriction,
+    bearing_on,
+    covered,
+    public,
+    restricted_only,
+    visible_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +39,23 @@ def test_thousands_of_restricted_subtrees_make_one_small_query(home_page):
 
     assert readable == anyone == {other.pk}
     assert covered == {section.pk, below.pk}
+
+
+def test_a_section_keeps_the_restrictions_above_on_and_below_it_only():
+    above, on, below, beside = (
+        Restriction(path=path, kind=PageViewRestriction.LOGIN, group_ids=frozenset())
+        for path in ["0001", "00010002", "000100020005", "00010003"]
+    )
+
+    kept = bearing_on("00010002", [above, on, below, beside])
+
+    assert kept == [above, on, below]
+
+
+def test_covered_reads_each_ancestor_of_a_path():
+    paths = {"00010002"}
+
+    assert covered("00010002", paths)
+    assert covered("000100020007", paths)
+    assert not covered("00010003", paths)
+    assert not covered("0001", paths)

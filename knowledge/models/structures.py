@@ -111,11 +111,11 @@ class StructurePageQuerySet(PageQuerySet):
         """What ``search_entries`` reads, in a fixed number of queries for any number."""
         return self.with_sections()
 
-    def for_listing(self, request=None):
+    def for_listing(self, request=None, restrictions=None):
         """Live structures that anyone may see, in alphabetical order, with their profile
-        (the view restrictions read once per ``request`` when one is given)."""
+        (the view restrictions read once per ``request`` when one is given, or those given)."""
         return (
-            public(self.live(), request)
+            public(self.live(), request, restrictions)
             .order_by("title")
             .select_related("structure_type", "departement", "context", "purchasing_organisation")
         )

@@ -356,3 +356,126 @@ def test_demo_lessons_are_illustrative_idempotent_and_render(client, demo_tree):
     assert counts(listing, "theme")["sourcing"] >= 1
     haillan = client.get("/structures/le-haillan/").content.decode()
     assert "Ce qui n&#x27;a pas fonctionné" in haillan or "Ce qui n'a pas fonctionné" in haillan
+
+
+# The counts are one SQL query over the lessons the reader may see; these tests compare them
+# with a count made by hand over the lessons, for a visitor and a member.
+@pytest.fixture
+def mixed(lessons, directory):
+    """Lessons spread over several facets, a third of them members-only."""
+    pessac = StructurePageFactory(parent=directory, title="Pessac", slug="pessac")
+    haillan = StructurePageFactory(parent=directory, title="Le Haillan", slug="le-haillan")
+    specs = [
+        ("levier", ["sourcing"], ["social"], [pessac], ["energie"]),
+        ("frein", ["sourcing", "cout-global"], ["social", "environnemental"], [], []),
+        ("levier", ["gouvernance"], ["environnemental"], [pessac, haillan], ["energie"]),
+        ("bonne-pratique", ["sourcing"], [], [haillan], []),
+        ("frein", [], ["social"], [pessac], ["energie"]),
+        ("levier", ["cout-global"], ["social"], [], []),
+    ]
+    made = []
+    for number, (kind, themes, dimensions, structures, sectors) in enumerate(specs):
+        made.append(
+            make_lesson(
+                lessons,
+                kind,
+                themes=themes,
+                dimensions=dimensions,
+                sectors=sectors,
+                structures=structures,
+                members_only=number % 3 == 1,
+            )
+        )
+    return made
+
+
+FIELDS = {"theme": "themes", "dimension": "dimensions", "secteur": "sectors"}
+
+
+def facet_values(lesson, facet):
+    if facet == "nature":
+        return {lesson.kind.slug}
+    return {term.slug for term in getattr(lesson, FIELDS.get(facet, "structures")).all()}
+
+
+def matching_by_hand(lessons, selection, leave_out=None):
+    return [
+        lesson
+        for lesson in lessons
+        if all(
+            chosen & facet_values(lesson, facet)
+            for facet, chosen in selection.items()
+            if facet != leave_out
+        )
+    ]
+
+
+def hand_counts(lessons, selection, key):
+    """What a value's count must be: the lessons having it among those matching every other
+    facet of ``selection`` (``{key: {slug}}``)."""
+    counted = {}
+    for lesson in matching_by_hand(lessons, selection, leave_out=key):
+        for slug in facet_values(lesson, key):
+            counted[slug] = counted.get(slug, 0) + 1
+    return counted
+
+
+@pytest.mark.parametrize("reader", ["visitor", "member"])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        {},
+        {"theme": {"sourcing"}},
+        {"theme": {"sourcing", "gouvernance"}, "dimension": {"social"}},
+        {"nature": {"levier"}, "secteur": {"energie"}},
+        {"structure": {"pessac"}, "dimension": {"environnemental", "social"}},
+    ],
+)
+def test_counts_match_a_count_by_hand_for_each_reader(client, member, mixed, reader, selection):
+    if reader == "member":
+        client.force_login(member)
+    readable = [
+        lesson for number, lesson in enumerate(mixed) if reader == "member" or number % 3 != 1
+    ]
+    query = "&".join(f"{key}={slug}" for key, slugs in selection.items() for slug in sorted(slugs))
+
+    response = client.get(f"{URL}?{query}")
+
+    for key in ["nature", "theme", "dimension", "secteur", "structure"]:
+        expected = hand_counts(readable, selection, key)
+        shown = {slug: count for slug, count in counts(response, key).items() if count}
+        assert shown == expected, key
+    listed = matching_by_hand(readable, selection)
+    assert response.context["found_count"] == len(listed)
+    assert response.context["cohort_size"] == len(readable)
+    assert titles(response) == {lesson.title for lesson in listed}
+
+
+def test_a_members_only_structure_is_no_facet_value_for_visitors(
+    client, member, lessons, directory
+):
+    hidden = StructurePageFactory(parent=directory, title="Cachée", slug="cachee")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    make_lesson(lessons, structures=[hidden])
+
+    visitor = client.get(URL)
+    client.force_login(member)
+    as_member = client.get(URL)
+
+    assert "cachee" not in counts(visitor, "structure")
+    assert visitor.context["found_count"] == 1
+    assert "cachee" not in counts(as_member, "structure")  # as before: public structures only
+
+
+def test_a_restriction_above_the_index_marks_its_lessons_members_only(client, member, lessons):
+    make_lesson(lessons, themes=["sourcing"])
+    PageViewRestriction.objects.create(
+        page=lessons.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    assert response.context["cohort_size"] == 1
+    assert counts(response, "theme")["sourcing"] == 1
+    assert [lesson.members_only for lesson in response.context["lessons"]] == [True]
