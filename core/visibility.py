@@ -107,6 +107,11 @@ def reader_of(who):
 def _read(model, tree_field):
     # Values, not model instances: a network's thousand members-only subtrees made a thousand
     # Wagtail pages to build on every request that searched (0.2 s at scale 50).
+    rows = list(
+        model.objects.values_list("pk", f"{tree_field}__path", "restriction_type").order_by("pk")
+    )
+    if not rows:
+        return ()
     groups = {}
     through = model.groups.through
     owner = model.groups.field.m2m_field_name()
@@ -114,9 +119,7 @@ def _read(model, tree_field):
         groups.setdefault(restriction_id, set()).add(group_id)
     return tuple(
         Restriction(path=path, kind=kind, group_ids=frozenset(groups.get(pk, ())))
-        for pk, path, kind in model.objects.values_list(
-            "pk", f"{tree_field}__path", "restriction_type"
-        ).order_by("pk")
+        for pk, path, kind in rows
     )
 
 

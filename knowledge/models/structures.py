@@ -401,7 +401,7 @@ class StructurePage(RoutablePageMixin, Page):
     def handouts(self, request):
         return handouts_view(self, request)
 
-    @path("indicateurs/<int:action_id>/<int:position>/mesure/", name="add_measurement")
+    @path("indicateurs/<id:action_id>/<id:position>/mesure/", name="add_measurement")
     def add_measurement(self, request, action_id, position):
         return measurement_view(self, request, action_id, position)
 
