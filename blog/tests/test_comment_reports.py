@@ -16,6 +16,8 @@ from blog.tests.factories import BlogCommentFactory, BlogPostPageFactory
 from members.models import User
 from members.tests.factories import UserFactory
 
+pytestmark = pytest.mark.db_sensitive
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

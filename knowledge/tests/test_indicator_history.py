@@ -16,6 +16,8 @@ from knowledge.models import Action
 from knowledge.tests.factories import ActionFactory, StructurePageFactory
 from knowledge.vocabularies import ActionStatus
 
+pytestmark = pytest.mark.db_sensitive
+
 DASHBOARD = "/structures/tableau-de-bord/"
 D = datetime.date.fromisoformat
 

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 from members.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 
 
 def test_the_demo_is_seen_from_30_june_2010(client, demo_tree):

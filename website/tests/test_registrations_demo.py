@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from members.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 
 SEMINAR = "/agenda/seminaire-participatif-exemple/"
 
