@@ -23,6 +23,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Value
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
 from core.visibility import bearing_on, covered, page_restrictions, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
@@ -31,6 +32,7 @@ from knowledge.lesson_vocabularies import (
     LessonKind,
     SustainabilityDimension,
 )
+from knowledge.listing_cache import per_rights, per_selection
 from knowledge.models.lessons import LessonPage
 from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import Sector, StructureType, Theme
@@ -239,16 +241,40 @@ def active_filters(facets, selection, base_url):
     ]
 
 
+def children(index_page):
+    """The lessons below ``index_page``, found through the index on the tree path: ``child_of``
+    alone is a ``LIKE`` that SQLite answers by reading the whole page tree."""
+    step = LessonPage.steplen
+    return LessonPage.objects.child_of(index_page).filter(
+        path__gt=index_page.path, path__lte=index_page.path + LessonPage.alphabet[-1] * step
+    )
+
+
 def lessons_context(index_page, request):
     """The listing's context: filter form, the facets' counts and one page of lessons."""
     base_url = request.path
-    facets = get_facets(request)
+    # The facets' values, their counts and the rendered panel depend on the content and the
+    # reader's rights only (knowledge.listing_cache): kept until something changes.
+    facets = per_rights("knowledge.lessons:facets", request, lambda: get_facets(request))
     restrictions = bearing_on(index_page.path, page_restrictions(request))
-    cohort = visible_to(LessonPage.objects.child_of(index_page).live(), request, restrictions)
+    cohort = visible_to(children(index_page).live(), request, restrictions)
     form = LessonFilterForm(request.GET, facets)
     selection = form.get_selection()
-    counts = count_all(cohort, facets, selection or {})
-    panel = facet_panel(counts, facets, selection or {}, base_url)
+    facets_fragment = None
+    if selection is None:
+        counts = count_all(cohort, facets, {})
+    else:
+        canonical = query_url("", selection, facets)
+        counts = per_selection(
+            f"lesson-counts:{index_page.pk}:{canonical}",
+            request,
+            lambda: count_all(cohort, facets, selection),
+        )
+        facets_fragment = f"lesson-facets:{index_page.pk}:{canonical}"
+    if facets_fragment and fragments.lookup(facets_fragment, request) is not None:
+        panel = []  # the kept panel shows them
+    else:
+        panel = facet_panel(counts, facets, selection or {}, base_url)
     if selection is None:
         found, found_count = cohort.none(), 0
     else:
@@ -288,4 +314,5 @@ def lessons_context(index_page, request):
         "first_page_url": query_url(base_url, selection, facets),
         # What the pagination include puts before ``page=``: the facets in use.
         "query_prefix": f"{pairs_url[1:]}&" if pairs_url else "",
+        "facets_fragment": facets_fragment,
     }

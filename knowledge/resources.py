@@ -18,8 +18,10 @@ from django.core.paginator import Paginator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
 from core.visibility import bearing_on, covered, page_restrictions, reader_of, visible_to
 from knowledge.directory import Criterion, DirectoryFilterForm, Option, active_filters
+from knowledge.listing_cache import per_rights
 from knowledge.models.resources import ResourceKind, ResourcePage
 from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import Sector, Theme
@@ -154,16 +156,27 @@ def resource_listing_context(index_page, request):
     """The listing's context: the filter form with counts, the page of results, the follow
     target (a theme or sector when it is the only filter)."""
     base_url = request.path
-    criteria = get_criteria(request)
-    entries = read_entries(visible_resources(index_page, request))
+    # The filters' values and the light entries depend on the content and the reader's rights
+    # only (knowledge.listing_cache): read once per audience until something changes.
+    criteria, entries = per_rights(
+        f"knowledge.resources:{index_page.pk}",
+        request,
+        lambda: (get_criteria(request), read_entries(visible_resources(index_page, request))),
+    )
     form = DirectoryFilterForm(request.GET, criteria)
     selection = form.get_selection()
+    filters_fragment = None
     if selection is None:
         matching = []
         counts = facet_counts(entries, criteria, {})
     else:
         matching = [e for e in entries if matches(e, criteria, selection)]
-        counts = facet_counts(entries, criteria, selection)
+        # The filter form (hundreds of options) is kept rendered per valid selection.
+        filters_fragment = f"resource-filters:{index_page.pk}:{canonical_query(selection)}"
+        if fragments.lookup(filters_fragment, request) is None:
+            counts = facet_counts(entries, criteria, selection)
+        else:
+            counts = None  # the kept form shows them: no need to count
     form = ResourceFilterForm(request.GET, criteria, counts)
     form.is_valid()
     paginator = Paginator(matching, RESOURCES_PER_PAGE)
@@ -181,7 +194,13 @@ def resource_listing_context(index_page, request):
         "reset_url": base_url,
         "query_prefix": urlencode(pairs) + "&" if pairs else "",
         "followed_term": followed_term(criteria, selection or {}),
+        "filters_fragment": filters_fragment,
     }
+
+
+def canonical_query(selection):
+    """The valid ``selection`` as one string, whatever the order of its parameters."""
+    return urlencode(sorted((key, slug) for key, slugs in selection.items() for slug in slugs))
 
 
 def followed_term(criteria, selection):

@@ -1,0 +1,101 @@
+"""The lessons' and resources' filters, counts and entries kept between requests
+(knowledge.listing_cache): per reader's rights, never shown to someone with fewer rights, and
+recomputed on the first view after a change.
+
+The cache is on here (off for the other tests); emptied around each test. Tests run inside a
+transaction, where nothing is kept: they let the cache believe it is not.
+"""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import site_cache
+from knowledge.tests.test_lessons import known, make_lesson  # noqa: F401 (fixture)
+from knowledge.tests.test_resources import catalogue, library, make_resource  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def fragment_cache(settings, monkeypatch):
+    settings.RAA_FRAGMENT_CACHE = True
+    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    site_cache.forget_all()
+    yield
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    site_cache.forget_all()
+
+
+def lesson_count(client, slug, url="/enseignements/"):
+    """The count shown beside the theme ``slug`` in the rendered facets."""
+    html = client.get(url).content.decode()
+    found = re.search(rf'value="{slug}" id="facet-theme-\d+">.*?\((\d+)<', html, re.S)
+    return int(found.group(1))
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/enseignements/", "/enseignements/?dimension=social"])
+def test_lesson_counts_are_kept_per_audience(client, member, known, url):  # noqa: F811
+    first = queries(client, url)
+    assert queries(client, url) < first  # kept
+    visitor = lesson_count(client, "sourcing", url)
+    client.force_login(member)
+    # The members-only lesson counts for the member, though the visitor's counts are kept.
+    assert lesson_count(client, "sourcing", url) == visitor + (0 if "social" in url else 1)
+    client.logout()
+    assert lesson_count(client, "sourcing", url) == visitor
+
+
+def test_lesson_counts_follow_a_new_lesson(client, lessons, known):  # noqa: F811
+    assert lesson_count(client, "sourcing") == 2
+    make_lesson(lessons, "frein", themes=["sourcing"])
+    assert lesson_count(client, "sourcing") == 3
+
+
+def test_members_only_lessons_are_never_shown_from_the_members_cache(client, member, known):  # noqa: F811
+    client.force_login(member)
+    assert known["d"].title in unescape(
+        client.get("/enseignements/?theme=sourcing").content.decode()
+    )
+    client.logout()
+    html = client.get("/enseignements/?theme=sourcing").content.decode()
+    assert known["d"].title not in unescape(html)
+    assert known["a"].title in unescape(html)
+
+
+def resource_html(client, url="/ressources/"):
+    return unescape(client.get(url).content.decode())
+
+
+def test_resource_filters_are_kept_per_audience(client, member, catalogue):  # noqa: F811
+    first = queries(client, "/ressources/")
+    assert queries(client, "/ressources/") < first  # kept
+    assert "Énergie (2)" in resource_html(client)
+    client.force_login(member)
+    html = resource_html(client)
+    assert "Énergie (3)" in html
+    assert "Reserve d" in html
+    client.logout()
+    html = resource_html(client)
+    assert "Énergie (2)" in html
+    assert "Reserve d" not in html
+
+
+def test_resource_counts_follow_a_new_resource(client, library, catalogue):  # noqa: F811
+    assert "Énergie (1)" in resource_html(client, "/ressources/?type=guide-entretien")
+    assert "Énergie (1)" in resource_html(client, "/ressources/?type=guide-entretien")
+    make_resource(library, "guide-e", kind="guide-entretien", themes=[catalogue["energy"]])
+    html = resource_html(client, "/ressources/?type=guide-entretien")
+    assert "Énergie (2)" in html
+    assert "Guide e" in html
