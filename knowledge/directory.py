@@ -321,9 +321,7 @@ FILTER_KEYS = ("type", "taille", "contexte", "departement", "engagement", "organ
 def fragment_name(index_page, request):
     """The directory's fragment (filters, list, map, diversity panel) for this address: the
     filters given, in their order, decide what it shows (see ``core.fragments``)."""
-    given = "&".join(
-        f"{key}={value}" for key in FILTER_KEYS for value in request.GET.getlist(key)
-    )
+    given = urlencode([(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key)])
     digest = hashlib.sha256(f"{request.path}?{given}".encode()).hexdigest()[:32]
     return f"directory:{index_page.pk}:{digest}"
 
