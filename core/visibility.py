@@ -47,6 +47,30 @@ class Restriction:
         return path.startswith(self.path)
 
 
+# The last lists of restrictions indexed by their paths (``covering``), by ``id``: the same
+# list is read for every page of a request, and kept between requests until the site changes.
+_indexed = {}
+
+
+def covering(path, restrictions):
+    """The ``restrictions`` that cover the tree ``path`` (a page's or a collection's): looked
+    up by its ancestors' paths, not by going through every restriction."""
+    last, by_path = _indexed.get(id(restrictions), (None, None))
+    if last is not restrictions:  # kept with the list itself: its id is not reused meanwhile
+        by_path = {}
+        for restriction in restrictions:
+            by_path.setdefault(restriction.path, []).append(restriction)
+        if len(_indexed) >= 4:
+            _indexed.clear()
+        _indexed[id(restrictions)] = (restrictions, by_path)
+    step = Page.steplen
+    return [
+        restriction
+        for length in range(step, len(path) + 1, step)
+        for restriction in by_path.get(path[:length], ())
+    ]
+
+
 class Reader:
     """Someone reading the site (a request's user, or an email's recipient)."""
 
@@ -88,7 +112,7 @@ class Reader:
 
     def may_read(self, path, restrictions):
         """Whether this reader passes every restriction covering the tree ``path``."""
-        return all(self.passes(r) for r in restrictions if r.covers(path))
+        return all(self.passes(r) for r in covering(path, restrictions))
 
 
 def reader_of(who):

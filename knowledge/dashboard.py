@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
 from core.visibility import reader_of, visible_to
 from knowledge import charts
 from knowledge.handouts import handouts_table
@@ -44,15 +45,28 @@ def dashboard_view(index_page, request):
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
     if not request.user.is_network_member:
         raise PermissionDenied(_("The network dashboard is for network members."))
-    structures = dashboard_structures(index_page, request)
-    context = dashboard_context(structures)
-    # The teams' progress on the indicative lists is the coordination's business.
-    context["handouts"] = handouts_table(structures) if reader_of(request).is_coordinator else None
+    name = fragment_name(index_page)
+    if fragments.lookup(name, request) is not None:
+        # Rendered for this reader's rights since the last change (core.fragments): no query.
+        context = {"dashboard_fragment": name}
+    else:
+        structures = dashboard_structures(index_page, request)
+        context = dashboard_context(structures)
+        context["dashboard_fragment"] = name
+        # The teams' progress on the indicative lists is the coordination's business.
+        context["handouts"] = (
+            handouts_table(structures) if reader_of(request).is_coordinator else None
+        )
     return index_page.render(
         request,
         template="knowledge/dashboard.html",
         context_overrides=context,
     )
+
+
+def fragment_name(index_page):
+    """The dashboard's fragment: everything below the breadcrumbs, kept per reader's rights."""
+    return f"dashboard:{index_page.pk}"
 
 
 def dashboard_structures(index_page, request):

@@ -15,6 +15,7 @@ on that criterion and the directory lists no structure until the filters are cor
 reset, rather than silently widening the search.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
 from core.visibility import bearing_on, page_restrictions
 from knowledge.map import region_outline, shade_level
 from knowledge.models.structures import StructurePage
@@ -312,8 +314,29 @@ def region_map(departement_counts, base_url):
     }
 
 
+# The URL parameters the filters read (``get_criteria``'s keys): nothing else changes the list.
+FILTER_KEYS = ("type", "taille", "contexte", "departement", "engagement", "organisation", "secteur")
+
+
+def fragment_name(index_page, request):
+    """The directory's fragment (filters, list, map, diversity panel) for this address: the
+    filters given, in their order, decide what it shows (see ``core.fragments``)."""
+    given = urlencode([(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key)])
+    digest = hashlib.sha256(f"{request.path}?{given}".encode()).hexdigest()[:32]
+    return f"directory:{index_page.pk}:{digest}"
+
+
 def directory_context(index_page, request):
-    """The directory's context: filter form, matching structures, diversity panel and map."""
+    """The directory's context: filter form, matching structures, diversity panel and map;
+    only the fragment's name when it is kept for this reader's rights and filters."""
+    name = fragment_name(index_page, request)
+    if fragments.lookup(name, request) is not None:
+        return {"directory_fragment": name}
+    return {"directory_fragment": name, **directory_data(index_page, request)}
+
+
+def directory_data(index_page, request):
+    """Filter form, matching structures, diversity panel and map."""
     base_url = request.path
     criteria = get_criteria()
     cohort = get_cohort(index_page, request)

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from core.site_cache import remember
-from core.visibility import can_read, page_restrictions
+from core.visibility import can_read, covering, page_restrictions
 from website.models import ContactPage, StandardPage
 
 register = template.Library()
@@ -131,6 +131,6 @@ def footer_links(context):
         for page in top
         if not page.show_in_menus
         and page.content_type_id in kinds
-        and not any(restriction.covers(page.path) for restriction in restrictions)
+        and not covering(page.path, restrictions)
     ]
     return {"pages": pages}
