@@ -71,15 +71,14 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["structure"]
-        field.queryset = StructurePage.objects.for_listing()  # what a choice is checked against
+        listing = StructurePage.objects.for_listing()
+        field.queryset = listing  # what a choice is checked against
         # The options as (id, title) pairs, kept until the next edit (core.site_cache): at
         # 2,000 structures, loading them as pages cost each view of the directory ~20 ms.
-        options = remember("members:directory-structures", structure_options)
+        options = remember(
+            "members:directory-structures", lambda: list(listing.values_list("pk", "title"))
+        )
         field.choices = [("", field.empty_label), *options]
-
-
-def structure_options():
-    return list(StructurePage.objects.for_listing().values_list("pk", "title"))
 
 
 def invitations_limit_reached(inviter):
