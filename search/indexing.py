@@ -19,6 +19,7 @@ from django.utils import translation
 from wagtail.models import Page
 from wagtail.search import index
 
+from core import site_cache
 from core.searchable import IndexEntry, page_url
 from core.visibility import Reader, page_restrictions
 from knowledge.models import StructurePage
@@ -179,6 +180,8 @@ def reindex_pages(page_ids, backend=None):
         for page, entries in batch_entries:
             backend.update(page.pk, entries)
             written += len(entries)
+    # Searches kept by search.service hold the index as it was: they go with the generation.
+    site_cache.invalidate()
     return written
 
 
@@ -205,4 +208,5 @@ def rebuild(progress=None, backend=None):
             yield entry
 
     backend.rebuild(counted(), estimated_total(), progress)
+    site_cache.invalidate()  # searches kept by search.service read the old index
     return written

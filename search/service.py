@@ -4,9 +4,15 @@
 """
 
 import dataclasses
+import hashlib
 import logging
 import re
 import unicodedata
+
+from django.conf import settings
+from django.utils import translation
+
+from core import site_cache
 
 from .backends import get_backend
 from .privacy import audience_for
@@ -75,6 +81,86 @@ def query_from(params):
     )
 
 
+def cache_key(backend, query, audience, generation):
+    """Where the answer of ``backend`` to ``query`` for ``audience`` is kept during
+    ``generation``: the audience exactly as ``search.privacy`` decides it (the paths the reader
+    may not read, whether members-only sections are found), so two readers share an answer
+    only when they may read the same things."""
+    parts = repr(
+        (
+            type(backend).__module__,
+            type(backend).__qualname__,
+            translation.get_language(),
+            query.text,
+            query.terms,
+            query.phrases,
+            sorted((name, tuple(values)) for name, values in query.filters.items()),
+            query.page,
+            query.per_page,
+            audience.excluded_paths,
+            audience.sees_members_only,
+        )
+    )
+    digest = hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"search:{generation}:{digest}"
+
+
+def _cache_get(key):
+    try:
+        return site_cache.cache.get(key)
+    except Exception:  # noqa: BLE001 - a broken cache must not break the search
+        logger.warning("Search cache unreachable", exc_info=True)
+        return None
+
+
+def _cache_set(key, value):
+    try:
+        site_cache.cache.set(key, value, getattr(settings, "RAA_FRAGMENT_CACHE_SECONDS", 300))
+    except Exception:  # noqa: BLE001
+        logger.warning("Search cache unreachable", exc_info=True)
+
+
+def cached_search(backend, query, audience, request=None):
+    """``backend.search(query, audience)``, kept in the ``pages`` cache until the site's
+    generation changes (any edit, and any write to the index: ``search.indexing``) or
+    ``RAA_FRAGMENT_CACHE_SECONDS`` pass. The same search is common (popular words, a reader
+    paging back): each costs the database a full-text match, scoring and facet counts.
+    Not kept when the fragment cache is off, inside a transaction, or while the cache is out
+    of reach (nobody could tell of a change). The key is left on ``request`` for
+    ``kept_fragment``."""
+    if request is not None:
+        request._search_cache_key = None
+    if not site_cache.fragments_enabled() or site_cache.in_transaction():
+        return backend.search(query, audience)
+    generation = site_cache.request_generation(request)
+    if generation is None:
+        return backend.search(query, audience)
+    key = cache_key(backend, query, audience, generation)
+    response = _cache_get(key)
+    if response is None:
+        response = backend.search(query, audience)
+        _cache_set(key, response)
+    if request is not None:
+        request._search_cache_key = key
+    return response
+
+
+def kept_fragment(request, name, compute):
+    """``compute()`` (a rendering of the answer that only depends on the query and the
+    answer, as the facets' form), kept beside the answer ``search_request`` gave, under the
+    same key: same reader rights, same generation. Computed afresh when the answer was not
+    kept."""
+    key = getattr(request, "_search_cache_key", None)
+    if key is None:
+        return compute()
+    key = f"{key}:{name}"
+    value = _cache_get(key)
+    if value is None:
+        value = compute()
+        _cache_set(key, value)
+    return value
+
+
 def search_request(request):
     """``(query, response)`` for a request to the search page: ``response`` is the backend's
     ``SearchResponse`` as the reader may see it, or ``None`` when the search engine is
@@ -83,10 +169,10 @@ def search_request(request):
     backend = get_backend()
     audience = audience_for(request)
     try:
-        response = backend.search(query, audience)
+        response = cached_search(backend, query, audience, request)
         if query.page > response.pages and response.total:
             query = dataclasses.replace(query, page=response.pages)
-            response = backend.search(query, audience)
+            response = cached_search(backend, query, audience, request)
     except SearchUnavailable as error:
         # One line per request: while the engine is down, every search would log a trace.
         logger.warning("Search unavailable: %s", error)

@@ -7,14 +7,16 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .results import FACETS, KINDS
-from .service import search_request
+from .service import kept_fragment, search_request
 
 # Values a facet shows at once; the others wait behind "show more" (a <details>: no script).
 FACET_VALUES_SHOWN = 8
@@ -161,6 +163,14 @@ def html_answer(request, query, response, groups):
             f"{base}?{query_string(query, q=response.suggestion)}" if response.suggestion else ""
         ),
     )
+    # The facets' form depends on the query and the answer only (no reader, no token): with a
+    # common word it lists hundreds of structures, the costliest part of the page to render.
+    facets = kept_fragment(
+        request,
+        "facets-html",
+        lambda: render_to_string("search/includes/facets.html", context),
+    )
+    context["facets_html"] = mark_safe(facets)  # noqa: S308 - our own template's rendering
     return TemplateResponse(request, "search/search.html", context)
 
 

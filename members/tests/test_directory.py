@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import site_cache
+from knowledge.tests.factories import StructurePageFactory
 from members.models import User
 from members.tests.factories import UserFactory
 
@@ -173,3 +175,20 @@ def test_a_file_that_is_not_an_accepted_image_is_refused(client, member, name, c
     assert "image" in response.content.decode()
     member.refresh_from_db()
     assert not member.avatar
+
+
+def test_the_structure_filter_offers_a_structure_published_since_the_last_view(
+    client, member, structures, settings, monkeypatch
+):
+    settings.RAA_FRAGMENT_CACHE = True
+    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
+    site_cache.forget_all()
+    client.force_login(member)
+    assert "Mérignac" not in client.get("/membres/").content.decode()
+
+    StructurePageFactory(parent=structures["pessac"].get_parent(), title="Mérignac", slug="m")
+    html = client.get("/membres/").content.decode()
+    site_cache.forget_all()
+
+    assert ">Mérignac</option>" in html
+    assert ">Pessac</option>" in html
