@@ -25,9 +25,9 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtailmarkdown.fields import MarkdownField
 
+from blog import listing
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
-from blog import listing
 from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.searchable import IndexEntry
