@@ -28,6 +28,7 @@ from wagtailmarkdown.fields import MarkdownField
 from blog import listing
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
+from core import fragments
 from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.searchable import IndexEntry
@@ -210,10 +211,15 @@ class BlogPostPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        siblings = visible_to(
-            BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
-        )
         blog = self.get_parent().specific
+        # Leaving out the members-only subtrees costs with their number: done only when needed.
+        preview = getattr(request, "is_preview", False)
+        related_fragment = None if preview else f"blog-related-{self.pk}"
+        kept = related_fragment and fragments.lookup(related_fragment, request) is not None
+        if not isinstance(blog, BlogIndexPage) or not kept:
+            siblings = visible_to(
+                BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
+            )
         if isinstance(blog, BlogIndexPage):
             # Found in the blog's posts kept for this audience, not sorted afresh.
             visible = listing.visible(blog, BlogPostPage.objects.child_of(blog).live(), request)
@@ -226,11 +232,11 @@ class BlogPostPage(Page):
             context["previous_post"] = _neighbour(siblings, order, key, older=True)
             context["next_post"] = _neighbour(siblings, order, key, older=False)
         context["post_tags"] = list(self.tags.all())
-        # A lazy queryset: not read when the fragment is kept for this reader's rights. Never
-        # kept for a preview (unsaved tags, a draft's structure).
-        context["related_posts"] = self.related_posts(siblings, tags=context["post_tags"])
-        preview = getattr(request, "is_preview", False)
-        context["related_fragment"] = None if preview else f"blog-related-{self.pk}"
+        # Not read when the fragment is kept for this reader's rights; never kept for a preview
+        # (unsaved tags, a draft's structure).
+        related = [] if kept else self.related_posts(siblings, tags=context["post_tags"])
+        context["related_posts"] = related
+        context["related_fragment"] = related_fragment
         context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
         context["blog"] = blog
