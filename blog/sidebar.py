@@ -44,17 +44,22 @@ def archive_years(posts):
     return [Year(row["year"], row["post_count"]) for row in rows]
 
 
-def top_authors(post_ids, reader, limit=AUTHOR_LIMIT):
-    """Active authors of ``post_ids`` whose name ``reader`` may see, most posts first.
-
-    Authors with a members-only profile are left out for visitors, rather than listed under a
-    neutral label that would not tell them apart."""
-    authors = (
+def top_authors_unfiltered(post_ids, limit=AUTHOR_LIMIT):
+    """Active authors of ``post_ids``, most posts first, whoever reads (``top_authors``)."""
+    return list(
         get_user_model()
         .objects.filter(is_active=True, blog_posts__in=post_ids)
         .annotate(post_count=Count("blog_posts", distinct=True))
         .order_by("-post_count", "display_name", "last_name", "first_name", "pk")[:limit]
     )
+
+
+def top_authors(post_ids, reader, limit=AUTHOR_LIMIT):
+    """Active authors of ``post_ids`` whose name ``reader`` may see, most posts first.
+
+    Authors with a members-only profile are left out for visitors, rather than listed under a
+    neutral label that would not tell them apart."""
+    authors = top_authors_unfiltered(post_ids, limit)
     return [author for author in authors if author.is_named_for(reader)]
 
 

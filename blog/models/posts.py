@@ -25,9 +25,10 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtailmarkdown.fields import MarkdownField
 
+from blog import listing
 from blog.admin_forms import BlogPostForm
 from blog.feeds import FEED_TYPES, PostFeed
-from blog.sidebar import blog_sidebar
+from core import fragments
 from core.markdown import plain_text, reading_minutes, render_markdown
 from core.pages import SectionPage
 from core.searchable import IndexEntry
@@ -210,18 +211,34 @@ class BlogPostPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        siblings = visible_to(
-            BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
-        )
-        order = ("date", "first_published_at", "pk")
-        key = (self.date, self.first_published_at, self.pk)
-        context["previous_post"] = _neighbour(siblings, order, key, older=True)
-        context["next_post"] = _neighbour(siblings, order, key, older=False)
+        blog = self.get_parent().specific
+        # Leaving out the members-only subtrees costs with their number: done only when needed.
+        preview = getattr(request, "is_preview", False)
+        related_fragment = None if preview else f"blog-related-{self.pk}"
+        kept = related_fragment and fragments.lookup(related_fragment, request) is not None
+        if not isinstance(blog, BlogIndexPage) or not kept:
+            siblings = visible_to(
+                BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
+            )
+        if isinstance(blog, BlogIndexPage):
+            # Found in the blog's posts kept for this audience, not sorted afresh.
+            visible = listing.visible(blog, BlogPostPage.objects.child_of(blog).live(), request)
+            ids = [visible.neighbour_id(self.date, self.pk, older) for older in (True, False)]
+            found = BlogPostPage.objects.in_bulk([pk for pk in ids if pk is not None])
+            context["previous_post"], context["next_post"] = (found.get(pk) for pk in ids)
+        else:
+            order = ("date", "first_published_at", "pk")
+            key = (self.date, self.first_published_at, self.pk)
+            context["previous_post"] = _neighbour(siblings, order, key, older=True)
+            context["next_post"] = _neighbour(siblings, order, key, older=False)
         context["post_tags"] = list(self.tags.all())
-        context["related_posts"] = self.related_posts(siblings, tags=context["post_tags"])
+        # Not read when the fragment is kept for this reader's rights; never kept for a preview
+        # (unsaved tags, a draft's structure).
+        related = [] if kept else self.related_posts(siblings, tags=context["post_tags"])
+        context["related_posts"] = related
+        context["related_fragment"] = related_fragment
         context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
-        blog = self.get_parent().specific
         context["blog"] = blog
         if isinstance(blog, BlogIndexPage):
             context.update(blog.sidebar_context(request))
@@ -276,14 +293,21 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
     def sidebar_context(self, request):
         """What the sidebar of the blog and its posts lists: categories, tags, years, authors
         (counted on the posts ``request``'s reader may see)."""
-        visible = visible_to(BlogPostPage.objects.child_of(self).live(), request)
         return {
             "sidebar_categories": list(BlogCategory.objects.all()),
-            **blog_sidebar(visible, request.user),
+            **listing.sidebar(self, BlogPostPage.objects.child_of(self).live(), request),
         }
 
-    def render_listing(self, request, posts, heading=None, feeds=None, follow_target=None):
-        page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    def render_listing(
+        self, request, posts, heading=None, feeds=None, follow_target=None, ids=None
+    ):
+        """``posts`` a page at a time; ``ids``: their ids in order, already known (then only
+        the page's posts are read)."""
+        if ids is None:
+            page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+        else:
+            page = Paginator(ids, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+            page.object_list = list(posts.filter(pk__in=list(page.object_list)))
         context = self.get_context(request)
         context.update(
             {
@@ -308,7 +332,10 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
 
     @path("")
     def index(self, request):
-        return self.render_listing(request, self.posts(request))
+        visible = listing.visible(self, BlogPostPage.objects.child_of(self).live(), request)
+        # The ids are this reader's visible posts: no need to leave the others out again.
+        posts = BlogPostPage.objects.child_of(self).for_listing()
+        return self.render_listing(request, posts, ids=visible.listing)
 
     @path("categorie/<slug:slug>/")
     def by_category(self, request, slug):
