@@ -19,7 +19,9 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -113,7 +115,13 @@ def invalidate():
 
 # Remembered per process -----------------------------------------------------------------------
 
-_remembered = {}
+# At most this many values, the least recently used dropped first: keys include the reader's
+# rights (visitor, members, coordinators, each structure team's group...), and a value may be a
+# list of every visible post (about 1.5 MB at scale 50), so a process that saw many audiences
+# would otherwise keep one per audience for ever.
+REMEMBERED_MAX = 64
+_remembered = OrderedDict()
+_remembered_lock = threading.Lock()
 
 
 def in_transaction():
@@ -147,9 +155,15 @@ def remember(key, compute, request=None):
     current = request_generation(request)
     if current is None:
         return compute()
-    kept = _remembered.get(key)
-    if kept is not None and kept[0] == current:
-        return kept[1]
+    with _remembered_lock:
+        kept = _remembered.get(key)
+        if kept is not None and kept[0] == current:
+            _remembered.move_to_end(key)
+            return kept[1]
     value = compute()
-    _remembered[key] = (current, value)
+    with _remembered_lock:
+        _remembered[key] = (current, value)
+        _remembered.move_to_end(key)
+        while len(_remembered) > REMEMBERED_MAX:
+            _remembered.popitem(last=False)
     return value

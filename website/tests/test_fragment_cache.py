@@ -199,3 +199,20 @@ def test_a_fragment_with_a_form_token_is_never_kept(rf, db, home_page):
     assert "csrfmiddlewaretoken" in render(1, with_form=True)
     assert render(2, with_form=False) == "2"  # the form was not kept...
     assert render(3, with_form=False) == "2"  # ...a fragment without one is
+
+
+def test_a_process_remembers_a_bounded_number_of_values(db, monkeypatch):
+    monkeypatch.setattr(site_cache, "request_generation", lambda request=None: 7)
+    monkeypatch.setattr(site_cache, "REMEMBERED_MAX", 3)
+    computed = []
+
+    def value(name):
+        return site_cache.remember(name, lambda: computed.append(name) or name.upper())
+
+    for name in ("visiteur", "membres", "coordination", "equipe-pessac"):
+        assert value(name) == name.upper()
+    assert value("membres") == "MEMBRES"  # still kept: used after the oldest
+    assert value("visiteur") == "VISITEUR"  # the least recently used was dropped: computed again
+
+    assert computed == ["visiteur", "membres", "coordination", "equipe-pessac", "visiteur"]
+    assert len(site_cache._remembered) == 3
