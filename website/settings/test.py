@@ -1,5 +1,7 @@
 """Settings for pytest: fast hashing, local memory, immediate tasks, no outside service."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,6 +16,10 @@ CACHES = {
 # Off: the cache outlives each test's rolled-back data. core/tests/test_page_cache.py turns it on.
 RAA_PAGE_CACHE_SECONDS = 0
 RAA_FRAGMENT_CACHE = False  # likewise; website/tests/test_fragment_cache.py turns it on
+# Each test process its own stamp file: with the local-memory cache, the stamp's time is part of
+# the generation, and a test in another xdist worker that bumps it must not make this one's
+# kept fragments stale between two requests.
+RAA_PAGE_CACHE_STAMP_FILE = f"/tmp/raa-test-page-cache-{os.getpid()}.stamp"  # noqa: S108
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The browser tests' demo server runs in its own process: it writes its emails as files there,
 # where the tests read them (website/tests/browser.py).
