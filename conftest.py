@@ -307,3 +307,23 @@ def lessons(home_page):
     return home_page.add_child(
         instance=LessonIndexPage(title="Enseignements", slug="enseignements")
     )
+
+
+@pytest.fixture
+def fragment_cache(settings, monkeypatch):
+    """The fragment cache and what processes remember on (both off in tests), empty before and
+    after the test; kept inside the test's transaction, as a server keeps them between
+    requests."""
+    from django.core.cache import caches
+
+    from core import site_cache
+
+    settings.RAA_FRAGMENT_CACHE = True
+    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    site_cache.forget_all()
+    yield
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    site_cache.forget_all()

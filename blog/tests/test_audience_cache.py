@@ -6,26 +6,11 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import caches
 
 from blog.tests.factories import BlogPostPageFactory
-from core import site_cache
 from members.permissions import restrict_to_members
 
-pytestmark = pytest.mark.db_sensitive
-
-
-@pytest.fixture(autouse=True)
-def fragment_cache(settings, monkeypatch):
-    settings.RAA_FRAGMENT_CACHE = True
-    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
-    yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
+pytestmark = [pytest.mark.db_sensitive, pytest.mark.usefixtures("fragment_cache")]
 
 
 @pytest.fixture

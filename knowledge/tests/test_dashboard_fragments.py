@@ -7,12 +7,10 @@ for why the caches are emptied around each test and transactions are not seen.
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from core import site_cache
 from knowledge.directory import FILTER_KEYS, get_criteria
 from knowledge.tests.factories import StructurePageFactory
 from members.models import COORDINATORS_GROUP
@@ -20,17 +18,7 @@ from members.models import COORDINATORS_GROUP
 DASHBOARD = "/structures/tableau-de-bord/"
 
 
-@pytest.fixture(autouse=True)
-def fragment_cache(settings, monkeypatch):
-    settings.RAA_FRAGMENT_CACHE = True
-    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
-    yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
+pytestmark = pytest.mark.usefixtures("fragment_cache")  # conftest.py
 
 
 @pytest.fixture

@@ -10,26 +10,13 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core import site_cache
 from knowledge.tests.test_lessons import known, make_lesson  # noqa: F401 (fixture)
 from knowledge.tests.test_resources import catalogue, library, make_resource  # noqa: F401
 
-
-@pytest.fixture(autouse=True)
-def fragment_cache(settings, monkeypatch):
-    settings.RAA_FRAGMENT_CACHE = True
-    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
-    yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
+pytestmark = pytest.mark.usefixtures("fragment_cache")  # conftest.py
 
 
 def lesson_count(client, slug, url="/enseignements/"):

@@ -3,29 +3,14 @@ of their own rights, and an edit or an index write shows on the next search."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from wagtail.models import PageViewRestriction
 
-from core import site_cache
 from members.models import MEMBERS_GROUP
 from search.backends.database import DatabaseBackend
 from search.indexing import reindex_pages
 from website.tests.factories import StandardPageFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fragment_cache(settings, monkeypatch):
-    settings.RAA_FRAGMENT_CACHE = True
-    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
-    yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_cache")]
 
 
 @pytest.fixture

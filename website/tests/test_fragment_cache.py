@@ -14,7 +14,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -25,18 +24,7 @@ from core import fragments, site_cache
 from members.models import MEMBERS_GROUP
 from website.tests.factories import StandardPageFactory
 
-
-@pytest.fixture(autouse=True)
-def fragment_cache(settings, monkeypatch):
-    settings.RAA_FRAGMENT_CACHE = True
-    monkeypatch.setattr(site_cache, "in_transaction", lambda: False)
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
-    yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-    site_cache.forget_all()
+pytestmark = pytest.mark.usefixtures("fragment_cache")  # conftest.py
 
 
 def links(html, label):
