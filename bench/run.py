@@ -8,11 +8,13 @@ For each scale in ``BENCH_SCALES`` (default ``1 50``):
 2. ``make serve`` on a free port over that file (gunicorn, ``WORKERS`` sync workers);
 3. SQL queries per page: a Django test client pass over the same file (the second request of
    each page, as a warm server answers it), anonymous and as the demo member;
-4. for each page, ``BENCH_SECONDS`` (10) of load from this script's own HTTP client
-   (``BENCH_CONNECTIONS``, 8, concurrent connections in 2 processes; no wrk on this machine and
-   locust's own CPU would compete with the server): requests per second, p50/p95/p99 latency,
-   and the server's CPU per request, read from the gunicorn workers' ``/proc/PID/stat`` before
-   and after; the static file last, as the ceiling;
+4. for each page, ``BENCH_SECONDS`` (10) of load from ``BENCH_CONNECTIONS`` (8) concurrent
+   connections: ``wrk`` (2 threads, ``bench/wrk_report.lua``) when it is installed (Debian's
+   package ``wrk``; the issue measured bakerydemo with it), else this script's own HTTP client
+   (2 processes of threads; heavier: its CPU competes with the server's on 2 cores);
+   ``BENCH_CLIENT=python`` forces the latter. Requests per second, p50/p95/p99 latency, and the
+   server's CPU per request, read from the gunicorn workers' ``/proc/PID/stat`` before and
+   after; the static file last, as the ceiling;
 5. the workers' resident memory after the run.
 
 One table per scale, then the ratio large / small per page; printed and written to
@@ -26,6 +28,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -102,6 +105,27 @@ def summarise(latencies, errors, seconds, cpu, queries=None):
         "p99": percentile(latencies, 0.99) * 1000,
         "cpu_ms": cpu * 1000 / count if count else 0.0,
         "queries": queries,
+    }
+
+
+def wrk_summary(output, seconds, cpu):
+    """One measured row from what ``bench/wrk_report.lua`` printed: any answer but a 200 and
+    any socket error count as errors, and only the 200s as requests served."""
+    line = next((x for x in output.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        return summarise([], 1, seconds, cpu)
+    found = json.loads(line[len("WRK ") :])
+    served = max(0, found["requests"] - found["bad_status"])
+    elapsed = found["duration_us"] / 1_000_000 or seconds
+    return {
+        "requests": served,
+        "errors": found["bad_status"] + found["socket_errors"],
+        "rps": served / elapsed if elapsed else 0.0,
+        "p50": found["p50"] / 1000,
+        "p95": found["p95"] / 1000,
+        "p99": found["p99"] / 1000,
+        "cpu_ms": cpu * 1000 / served if served else 0.0,
+        "queries": None,
     }
 
 
@@ -358,6 +382,38 @@ def measure(pool, port, path, cookie, seconds, connections, workers):
     return summarise(latencies, sum(errors for _, errors in results), elapsed, cpu)
 
 
+def measure_wrk(port, path, cookie, seconds, connections, workers):
+    command = [
+        "wrk",
+        "--threads",
+        "2",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "--script",
+        str(HERE / "wrk_report.lua"),
+    ]
+    if cookie:
+        command += ["--header", f"Cookie: {cookie}"]
+    before = workers_cpu(workers)
+    began = time.monotonic()
+    result = subprocess.run(  # noqa: S603
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=False
+    )
+    elapsed = time.monotonic() - began
+    return wrk_summary(result.stdout, elapsed, workers_cpu(workers) - before)
+
+
+def load_client():
+    """``wrk`` when installed (unless ``BENCH_CLIENT=python``), else this script's client."""
+    if os.environ.get("BENCH_CLIENT", "wrk") == "wrk" and shutil.which("wrk"):
+        return "wrk"
+    return "python"
+
+
 def bench_scale(scale, seconds, connections):
     database = database_for(scale)
     found = queries_and_urls(database)
@@ -392,6 +448,12 @@ def bench_scale(scale, seconds, connections):
             home = error.read().decode()
         static = re.search(r'(/static/[^"\']+\.css)', home)
         with multiprocessing.Pool(2) as pool:
+
+            def load(path, header):
+                if load_client() == "wrk":
+                    return measure_wrk(port, path, header, seconds, connections, workers)
+                return measure(pool, port, path, header, seconds, connections, workers)
+
             for label, template, members_only in PAGES:
                 path = template.format(**urls)
                 for who, header in [("anonymous", ""), ("member", cookie)]:
@@ -399,12 +461,12 @@ def bench_scale(scale, seconds, connections):
                         continue  # a redirect to the login page
                     # one request first: the first view of a page fills caches
                     client_process((port, path, header, time.monotonic() + 0.01, 1))
-                    row = measure(pool, port, path, header, seconds, connections, workers)
+                    row = load(path, header)
                     row["queries"] = queries.get(f"{who} {path}")
                     rows.append((label, who, row))
                     print(f"  {scale}: {label} ({who}): {row['rps']:.0f} req/s", flush=True)
             if static:
-                row = measure(pool, port, static.group(1), "", seconds, connections, workers)
+                row = load(static.group(1), "")
                 rows.append(("static file", "anonymous", row))
         memory = max(
             (resident_mb(Path(f"/proc/{pid}/status").read_text()) for pid in workers),
@@ -419,6 +481,12 @@ def bench_scale(scale, seconds, connections):
     return rows, memory
 
 
+CLIENTS = {
+    "wrk": "wrk (2 threads, bench/wrk_report.lua)",
+    "python": "bench/run.py (Python, http.client, 2 processes)",
+}
+
+
 def main():
     scales = parse_scales(os.environ.get("BENCH_SCALES", "1 50"))
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -428,7 +496,7 @@ def main():
     parts = [
         f"# make bench, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
         f"{seconds:g} s per page, {connections} connections, {workers} gunicorn sync workers, "
-        f"SQLite, {os.cpu_count()} cores; load client: bench/run.py (Python, http.client).\n",
+        f"SQLite, {os.cpu_count()} cores; load client: {CLIENTS[load_client()]}.\n",
     ]
     results = {}
     for scale in scales:

@@ -11,6 +11,7 @@ from bench.run import (
     resident_mb,
     summarise,
     table,
+    wrk_summary,
 )
 
 
@@ -54,6 +55,24 @@ def test_summary_and_tables():
     assert "12→12" in line and line.endswith("| non |")
     same = ratio_table([("home", "anonymous", row)], [("home", "anonymous", row)], 1, 50)
     assert same.splitlines()[-1].endswith("| oui |")
+
+
+def test_wrk_results_count_only_the_200s_as_served():
+    printed = (
+        "Running 5s test @ http://127.0.0.1:8000/\n"
+        'WRK {"requests": 1010, "duration_us": 5000000, "p50": 4100, "p95": 6200, '
+        '"p99": 9000, "bad_status": 10, "socket_errors": 2}\n'
+    )
+    row = wrk_summary(printed, seconds=5.2, cpu=2.0)
+    assert row["requests"] == 1000  # noqa: PLR2004
+    assert row["errors"] == 12  # noqa: PLR2004
+    assert row["rps"] == 200  # noqa: PLR2004  (wrk's own duration, not the wall clock)
+    assert (row["p50"], row["p95"], row["p99"]) == (4.1, 6.2, 9.0)
+    assert row["cpu_ms"] == 2  # noqa: PLR2004
+    # wrk failed to start or printed nothing of ours: an error, never a fast page
+    failed = wrk_summary("unable to connect\n", seconds=5, cpu=0.0)
+    assert failed["errors"] == 1
+    assert failed["rps"] == 0
 
 
 def test_scales_and_the_migrations_hash(tmp_path):
