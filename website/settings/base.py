@@ -58,8 +58,10 @@ def search_backend(elasticsearch_url):
     }
 
 
-def database(url):
+def database(url, keep_seconds=0):
     """Django's database settings for ``url``; SQLite ones tuned for several writers.
+    ``keep_seconds``: how long a connection is kept between requests unless ``CONN_MAX_AGE``
+    says (0, a connection per request, for the development server's thread per request).
 
     The embedded SQLite default (and any ``sqlite://`` URL from the environment) writes through
     a write-ahead log, so readers never block the writer; every transaction takes the write
@@ -72,7 +74,7 @@ def database(url):
     # reuses it: after a PostgreSQL restart the site reconnects by itself, never serving the
     # error of a dead connection. Until the database answers, pages get the 503 page
     # (core.views.server_error).
-    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=keep_seconds)
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"].endswith("postgresql"):
         # An unreachable server fails the request in seconds instead of hanging a worker.
