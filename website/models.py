@@ -190,8 +190,21 @@ class EventIndexPage(RoutablePageMixin, SectionPage):
         verbose_name_plural = _("agendas")
 
     def get_context(self, request, *args, **kwargs):
-        """Upcoming events first (soonest first), then past ones (latest first), paginated."""
+        """Upcoming events first (soonest first), then past ones (latest first), paginated.
+
+        Each page of the listing is kept rendered per reader's rights (``core.fragments``): it
+        shows nothing about its reader but which events and structures they may see. Kept for
+        plain page numbers only (any other ``?page=`` is shown as Django's paginator reads it,
+        not kept), never in a preview. "Upcoming" turns into "past" within the fragment's age
+        (``RAA_FRAGMENT_CACHE_SECONDS``).
+        """
         context = super().get_context(request, *args, **kwargs)
+        context["feed_url"] = self.get_feed_url(request)
+        number = _plain_page_number(request)
+        kept = number is not None and not getattr(request, "is_preview", False)
+        context["listing_fragment"] = f"agenda-{self.pk}-page-{number}" if kept else None
+        if kept and fragments.lookup(context["listing_fragment"], request) is not None:
+            return context
         # The path range lets SQLite use the tree path's index (child_of alone is a LIKE that
         # reads the whole page tree).
         last_child = self.path + EventPage.alphabet[-1] * EventPage.steplen
@@ -201,7 +214,6 @@ class EventIndexPage(RoutablePageMixin, SectionPage):
         agenda = Agenda(events.upcoming(now), events.past(now))
         page = Paginator(agenda, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
         context["events"] = page
-        context["feed_url"] = self.get_feed_url(request)
         return context
 
     def get_feed_url(self, request=None):
@@ -216,6 +228,14 @@ class EventIndexPage(RoutablePageMixin, SectionPage):
         return calendar_response(
             request, events, filename="agenda-reseau-raa.ics", name=_("RAA network agenda")
         )
+
+
+def _plain_page_number(request, most_digits=3):
+    """``?page=``'s number when it is a plain one (``1`` when absent), else None."""
+    number = request.GET.get("page", "1")
+    if number.isascii() and number.isdigit() and len(number) <= most_digits:
+        return int(number)
+    return None
 
 
 class EventPageQuerySet(PageQuerySet):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from icalendar import Calendar
 
 from blog.tests.factories import BlogIndexPageFactory, BlogPostPageFactory
+from core import page_cache
 from knowledge.tests.factories import StructureIndexPageFactory, StructurePageFactory
 from members.models import User
 from members.permissions import restrict_to_members
@@ -48,6 +49,10 @@ def queries_for(client, url):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == HTTPStatus.OK
     return len(captured)
+
+
+def event_titles(html):
+    return re.findall(r'class="event__title"><a href="[^"]+">([^<]+)</a>', html)
 
 
 def read_calendar(response):
@@ -187,7 +192,9 @@ def test_agenda_links_its_icalendar_feed(client, agenda):
     assert f'<a href="{FEED_URL}">{french("Subscribe to the agenda (iCalendar)")}</a>' in html
 
 
-@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999", "?page=2"])
+@pytest.mark.parametrize(
+    "query", ["?page=abc", "?page=-1", "?page=99999", "?page=2", "?page=%C2%B2", "?page=007"]
+)
 def test_odd_page_numbers_never_break_the_agenda(client, agenda, query):
     EventPageFactory(parent=agenda)
 
@@ -484,6 +491,62 @@ def test_agenda_queries_for_a_member_do_not_grow_with_the_number_of_events(clien
     many = queries_for(client, "/agenda/")
 
     assert many == few
+
+
+# Kept between requests (core.fragments)
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_kept_agenda_page_skips_the_listing_queries_and_is_never_a_visitors(
+    client, agenda, member
+):
+    EventPageFactory(parent=agenda, title="Réunion publique", start=days_from_now(3))
+    restrict_to_members(
+        EventPageFactory(parent=agenda, title="Réunion réservée", start=days_from_now(4))
+    )
+    client.force_login(member)
+    client.get("/agenda/")  # per-process caches (site, content types) filled
+    page_cache.invalidate()  # what was kept is stale: the next view renders the listing
+    with CaptureQueriesContext(connection) as rendered:
+        client.get("/agenda/")
+    with CaptureQueriesContext(connection) as kept:
+        html = client.get("/agenda/").content.decode()
+
+    assert "Réunion réservée" in html
+    assert len(kept) < len(rendered)
+    assert not any("website_eventpage" in query["sql"] for query in kept.captured_queries)
+    client.logout()
+    assert "Réunion réservée" not in client.get("/agenda/").content.decode()
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_an_event_published_or_unpublished_shows_on_the_next_view_of_a_kept_agenda(
+    client, agenda, member
+):
+    event = EventPageFactory(parent=agenda, title="Réunion de lancement", start=days_from_now(3))
+    client.force_login(member)
+    assert "Réunion de lancement" in client.get("/agenda/").content.decode()
+
+    EventPageFactory(parent=agenda, title="Séminaire de restitution", start=days_from_now(5))
+    event.unpublish()
+    html = client.get("/agenda/").content.decode()
+
+    assert "Séminaire de restitution" in html
+    assert "Réunion de lancement" not in html
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_each_page_of_a_kept_agenda_is_its_own(client, agenda, member, settings):
+    for number in range(25):
+        EventPageFactory(
+            parent=agenda, title=f"Réunion passée {number:02}", start=days_from_now(-number - 1)
+        )
+    client.force_login(member)
+    first, second = (client.get(f"/agenda/?page={n}").content.decode() for n in (1, 2))
+    again = client.get("/agenda/").content.decode()
+
+    assert "Réunion passée 00" in first and "Réunion passée 00" not in second
+    assert event_titles(again) == event_titles(first)
 
 
 # Demo content
