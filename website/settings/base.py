@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The Wagtail site and its root page, remembered per process (no query: core.sites).
+    "core.sites.RememberedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateResponseMiddleware",
@@ -226,9 +228,11 @@ RAA_FRAGMENT_CACHE = env.bool("RAA_FRAGMENT_CACHE", default=True)
 RAA_FRAGMENT_CACHE_SECONDS = env.int("RAA_FRAGMENT_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, their permissions remembered per process until a change
+# (core.auth_backends): a member's page runs no permission query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "core.auth_backends.ModelBackend",
+    "core.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
