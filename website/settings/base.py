@@ -192,12 +192,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": redis_cache(env("REDIS_URL", default="")),
-    # Visitors' pages (core.page_cache), apart: they never push the rate limits' counters out.
-    # In local memory (per process) at most RAA_PAGE_CACHE_ENTRIES pages of ~20-60 KB each.
+    # Visitors' pages (core.page_cache) and fragments (core.fragments), apart: they never push
+    # the rate limits' counters out. In local memory (per process) at most
+    # RAA_PAGE_CACHE_ENTRIES entries and RAA_PAGE_CACHE_MEGABYTES in all, least recently used
+    # dropped first: a visitor's page is ~20-60 KB, a member's dashboard fragment up to 2 MB.
     "pages": redis_cache(env("REDIS_URL", default=""), prefix="raa-pages"),
 }
 if not env("REDIS_URL", default=""):
-    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env.int("RAA_PAGE_CACHE_ENTRIES", default=500)}
+    CACHES["pages"]["BACKEND"] = "core.cache.BoundedLocMemCache"
+    CACHES["pages"]["OPTIONS"] = {
+        "MAX_ENTRIES": env.int("RAA_PAGE_CACHE_ENTRIES", default=500),
+        "MAX_BYTES": env.int("RAA_PAGE_CACHE_MEGABYTES", default=32) * 1024 * 1024,
+    }
 
 # Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or
 # deletion in these apps (except core.page_cache.IGNORED_MODELS and these) invalidates them all.
