@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import page_cache
+        from . import auth_backends, page_cache
 
         page_cache.connect()
+        auth_backends.connect()

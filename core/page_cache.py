@@ -38,6 +38,7 @@ from .site_cache import (  # noqa: F401 (the generation, kept in core.site_cache
     cache,
     generation,
     invalidate,
+    request_generation,
 )
 from .site_cache import pages_enabled as enabled
 from .visibility import page_restrictions
@@ -139,7 +140,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not enabled() or not _anonymous_request(request):
             return self.get_response(request)
-        current = generation()
+        current = request_generation(request)  # read once per request
         if current is None:  # the cache is unreachable
             return self.get_response(request)
         key = _key(request, current)

@@ -144,17 +144,23 @@ def request_generation(request=None):
     return request._raa_generation
 
 
+def remembering(request=None):
+    """Whether ``remember`` keeps what it computes now: not when the fragment cache is off,
+    nor inside a transaction (what it read may be rolled back, and its generation would then
+    never change), nor while the generation is unknown."""
+    if not fragments_enabled() or in_transaction():
+        return False
+    return request_generation(request) is not None
+
+
 def remember(key, compute, request=None):
     """``compute()``, kept in this process's memory until the generation changes.
 
-    Computed afresh (and not kept) when the fragment cache is off, and inside a transaction:
-    what it read may be rolled back, and its generation would then never change. A request's
-    generation is read once, on the request."""
-    if not fragments_enabled() or in_transaction():
+    Computed afresh (and not kept) when not ``remembering``. A request's generation is read
+    once, on the request."""
+    if not remembering(request):
         return compute()
     current = request_generation(request)
-    if current is None:
-        return compute()
     with _remembered_lock:
         kept = _remembered.get(key)
         if kept is not None and kept[0] == current:

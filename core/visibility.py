@@ -31,6 +31,7 @@ from .roles import COORDINATORS_GROUP, MEMBERS_GROUP
 from .site_cache import remember
 
 READER_ATTRIBUTE = "_raa_reader"
+GROUPS_ATTRIBUTE = "_raa_groups"
 PAGE_RESTRICTIONS_ATTRIBUTE = "_raa_page_restrictions"
 COLLECTION_RESTRICTIONS_ATTRIBUTE = "_raa_collection_restrictions"
 
@@ -71,6 +72,22 @@ def covering(path, restrictions):
     ]
 
 
+def groups_of(user):
+    """``{group id: name}`` of ``user``'s groups, read once per user instance (through
+    ``all()``, so a prefetch serves it): the reader's rights and the permission backend
+    (``core.auth_backends``) share the query."""
+    groups = getattr(user, GROUPS_ATTRIBUTE, None)
+    if groups is None:
+        groups = {group.pk: group.name for group in user.groups.all()}
+        setattr(user, GROUPS_ATTRIBUTE, groups)
+    return groups
+
+
+def forget_groups(user):
+    """Read ``user``'s groups again next time (they changed)."""
+    user.__dict__.pop(GROUPS_ATTRIBUTE, None)
+
+
 class Reader:
     """Someone reading the site (a request's user, or an email's recipient)."""
 
@@ -83,10 +100,10 @@ class Reader:
 
     @cached_property
     def groups(self):
-        """``{group id: name}``, read once (through ``all()``, so a prefetch serves it)."""
+        """``{group id: name}``, read once (``groups_of``)."""
         if not self.is_authenticated:
             return {}
-        return {group.pk: group.name for group in self.user.groups.all()}
+        return groups_of(self.user)
 
     @property
     def group_ids(self):

@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The Wagtail site and its root page, remembered per process (no query: core.sites).
+    "core.sites.RememberedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateResponseMiddleware",
@@ -192,12 +194,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": redis_cache(env("REDIS_URL", default="")),
-    # Visitors' pages (core.page_cache), apart: they never push the rate limits' counters out.
-    # In local memory (per process) at most RAA_PAGE_CACHE_ENTRIES pages of ~20-60 KB each.
+    # Visitors' pages (core.page_cache) and fragments (core.fragments), apart: they never push
+    # the rate limits' counters out. In local memory (per process) at most
+    # RAA_PAGE_CACHE_ENTRIES entries and RAA_PAGE_CACHE_MEGABYTES in all, least recently used
+    # dropped first: a visitor's page is ~20-60 KB, a member's dashboard fragment up to 2 MB.
     "pages": redis_cache(env("REDIS_URL", default=""), prefix="raa-pages"),
 }
 if not env("REDIS_URL", default=""):
-    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env.int("RAA_PAGE_CACHE_ENTRIES", default=500)}
+    CACHES["pages"]["BACKEND"] = "core.cache.BoundedLocMemCache"
+    CACHES["pages"]["OPTIONS"] = {
+        "MAX_ENTRIES": env.int("RAA_PAGE_CACHE_ENTRIES", default=500),
+        "MAX_BYTES": env.int("RAA_PAGE_CACHE_MEGABYTES", default=32) * 1024 * 1024,
+    }
 
 # Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or
 # deletion in these apps (except core.page_cache.IGNORED_MODELS and these) invalidates them all.
@@ -228,9 +236,11 @@ RAA_FRAGMENT_CACHE = env.bool("RAA_FRAGMENT_CACHE", default=True)
 RAA_FRAGMENT_CACHE_SECONDS = env.int("RAA_FRAGMENT_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, their permissions remembered per process until a change
+# (core.auth_backends): a member's page runs no permission query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "core.auth_backends.ModelBackend",
+    "core.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -131,7 +131,7 @@ def test_the_home_page_from_the_cache_is_the_page_rendered_afresh(client, member
         kept = client.get("/").content.decode()
 
     assert kept == fresh
-    assert len(again) <= 8  # session, user, groups, site and routing: no listing, no restriction
+    assert len(again) <= 3  # session, user, groups: no site, permission, listing, restriction
 
 
 def test_readers_with_other_groups_never_share_a_fragment(member, coordinator, user, db):
