@@ -81,6 +81,22 @@ SORTS = {
 }
 DEFAULT_SORT = "nom"
 
+# A structure's long texts: none is on the dashboard.
+UNSHOWN_STRUCTURE_FIELDS = (
+    "summary",
+    "body",
+    "diagnostic",
+    "diagnostic_html",
+    "assessment_achieved",
+    "assessment_achieved_html",
+    "assessment_shortfalls",
+    "assessment_shortfalls_html",
+    "assessment_next_steps",
+    "assessment_next_steps_html",
+    "assessment_network_lessons",
+    "assessment_network_lessons_html",
+)
+
 
 def dashboard_view(index_page, request):
     """The dashboard page: members and coordinators only.
@@ -154,15 +170,20 @@ def dashboard_structures(index_page, request):
     """The live structures under ``index_page`` that ``request``'s user may read, by title.
 
     Each comes with its journey, commitments and actions (with their sector): four queries,
-    whatever the number of structures.
+    whatever the number of structures. The long texts the dashboard never shows (the page's
+    body, diagnostic, assessment; the actions' descriptions) are left in the database.
     """
     return list(
         readable_structures(index_page, request)
         .order_by("title")
+        .defer(*UNSHOWN_STRUCTURE_FIELDS)
         .prefetch_related(
             Prefetch("journey_stages", queryset=JourneyStage.objects.order_by("sort_order")),
             "commitment_records",
-            Prefetch("actions", queryset=Action.objects.select_related("sector")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("sector").defer("description", "outcome"),
+            ),
         )
     )
 
