@@ -23,6 +23,15 @@ from .validators import validate_avatar
 INVITATION_LIFETIME = timedelta(days=14)
 # What a visitor reads instead of the name of a person whose profile is for members only.
 NEUTRAL_NAME = _("A network member")
+# What a card of the member directory shows (``members/directory.html``).
+DIRECTORY_CARD_FIELDS = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "job_title",
+    "avatar",
+    "structure__title",
+)
 
 
 class UserQuerySet(models.QuerySet):
@@ -33,7 +42,11 @@ class UserQuerySet(models.QuerySet):
         return self.filter(status=User.Status.PENDING, is_active=True)
 
     def for_directory(self, query="", structure=None):
-        """Approved members, searched by name and filtered by structure, in name order."""
+        """Approved members, searched by name and filtered by structure, in name order.
+
+        Only the columns a directory card shows (the structure's title, not its whole page),
+        and no ``DISTINCT``: a membership is matched by a subquery, so counting the members
+        stays a plain ``COUNT(*)``."""
         users = self.approved().select_related("structure")
         for word in query.split()[:5]:
             users = users.filter(
@@ -43,8 +56,11 @@ class UserQuerySet(models.QuerySet):
                 | Q(job_title__icontains=word)
             )
         if structure is not None:
-            users = users.filter(Q(structure=structure) | Q(memberships__structure=structure))
-        return users.distinct().order_by("display_name", "last_name", "first_name", "pk")
+            attached = Membership.objects.filter(structure=structure).values("user")
+            users = users.filter(Q(structure=structure) | Q(pk__in=attached))
+        return users.only(*DIRECTORY_CARD_FIELDS).order_by(
+            "display_name", "last_name", "first_name", "pk"
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -73,7 +73,7 @@ def login_required(view):
 
 @members_only
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(request.GET or None, request=request)
     query, structure = "", None
     if form.is_valid():
         query, structure = form.cleaned_data["q"], form.cleaned_data["structure"]

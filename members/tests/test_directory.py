@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from core import site_cache
 from knowledge.tests.factories import StructurePageFactory
-from members.models import User
+from members.models import Membership, User
 from members.tests.factories import UserFactory
 
 
@@ -192,3 +193,79 @@ def test_the_structure_filter_offers_a_structure_published_since_the_last_view(
 
     assert ">Mérignac</option>" in html
     assert ">Pessac</option>" in html
+
+
+def test_the_structure_filter_shows_the_chosen_structure_and_escapes_titles(
+    client, member, structures
+):
+    odd = StructurePageFactory(
+        parent=structures["pessac"].get_parent(), title="Tom & <b>Jerry</b>", slug="tj"
+    )
+    client.force_login(member)
+
+    everyone = client.get("/membres/").content.decode()
+    chosen = client.get("/membres/", {"structure": structures["pessac"].pk}).content.decode()
+
+    assert '<option value="" selected>Toutes les structures</option>' in everyone
+    assert f'<option value="{odd.pk}">Tom &amp; &lt;b&gt;Jerry&lt;/b&gt;</option>' in everyone
+    assert f'<option value="{structures["pessac"].pk}" selected>Pessac</option>' in chosen
+    assert '<option value="">Toutes les structures</option>' in chosen
+    assert chosen.split('name="structure"')[1].split("</select>")[0].count("selected") == 1
+
+
+def test_the_structure_filter_offers_only_structures_anyone_may_see(client, member, structures):
+    hidden = StructurePageFactory(
+        parent=structures["pessac"].get_parent(), title="Réservée", slug="reservee"
+    )
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    client.force_login(member)
+
+    html = client.get("/membres/", {"structure": hidden.pk}).content.decode()
+
+    assert ">Réservée</option>" not in html
+    assert "Cette structure n'existe pas" in html
+
+
+def test_a_member_of_a_team_and_attached_to_its_structure_is_listed_once(
+    client, member, structures
+):
+    pessac = structures["pessac"]
+    person = UserFactory(
+        status=User.Status.APPROVED, first_name="Chloé", last_name="Unique", structure=pessac
+    )
+    Membership.objects.create(user=person, structure=pessac)
+    Membership.objects.create(user=person, structure=structures["le-haillan"])
+    Membership.objects.create(
+        user=UserFactory(status=User.Status.APPROVED, first_name="Denis", last_name="Équipe"),
+        structure=pessac,
+    )
+    client.force_login(member)
+
+    html = client.get("/membres/", {"structure": pessac.pk}).content.decode()
+
+    assert html.count("Chloé Unique") == 1
+    assert "Denis Équipe" in html
+    assert "2 membres" in html
+
+
+def test_directory_queries_do_not_grow_with_the_number_of_structures(client, member, structures):
+    client.force_login(member)
+    directory = structures["pessac"].get_parent()
+    UserFactory(status=User.Status.APPROVED, structure=structures["pessac"])
+
+    def queries(params):
+        client.get("/membres/", params)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/membres/", params).status_code == HTTPStatus.OK
+        return len(captured)
+
+    few = [queries({}), queries({"structure": structures["pessac"].pk})]
+    for number in range(15):
+        structure = StructurePageFactory(parent=directory, title=f"Structure {number}")
+        Membership.objects.create(
+            user=UserFactory(status=User.Status.APPROVED, structure=structure),
+            structure=structures["pessac"],
+        )
+    many = [queries({}), queries({"structure": structures["pessac"].pk})]
+
+    assert many == few
