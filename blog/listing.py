@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from core.fragments import audience
 from core.site_cache import remember
-from core.visibility import visible_to
+from core.visibility import reader_of, visible_to
 
 from .sidebar import archive_years, top_authors_unfiltered, top_tags
 
@@ -30,7 +30,8 @@ def standing(request):
 
     Nothing is kept for a preview (unsaved content) nor for an account that is not a network
     member: such a reader sees their own name where anyone else sees a neutral label
-    (``User.can_see_profile_of``). Remembered on the request (``is_coordinator`` is a query).
+    (``User.can_see_profile_of``). Remembered on the request; the groups are the ones
+    ``core.visibility`` reads anyway (``User.is_coordinator`` would be one more query).
     """
     if not hasattr(request, STANDING_ATTRIBUTE):
         user = getattr(request, "user", None)
@@ -38,10 +39,10 @@ def standing(request):
             found = None
         elif user is None or not user.is_authenticated:
             found = "visitor"
-        elif not user.is_network_member:
-            found = None
+        elif reader_of(request).is_coordinator:
+            found = "coordinator"
         else:
-            found = "coordinator" if user.is_coordinator else "member"
+            found = "member" if user.is_network_member else None
         setattr(request, STANDING_ATTRIBUTE, found)
     return getattr(request, STANDING_ATTRIBUTE)
 

@@ -7,7 +7,7 @@ the site changes (a new, edited, hidden or reported comment bumps the generation
 
 What is personal is put in on each request, never kept:
 
-- the comment form and its CSRF token, or the invitation to log in (``FORM_SLOT``);
+- the CSRF token of the comment form (``CSRF_SLOT``; the empty form is the same for all);
 - the actions on the reader's own comments: the kept body holds each comment's actions as
   anyone else of the audience sees them (Reply, Report...), between markers, with each
   comment's author and edit window (``KeptComment``); on the reader's own comments they are
@@ -23,6 +23,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.template.backends.utils import csrf_input
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_comments.models import CommentFlag
@@ -34,9 +35,8 @@ from .models import BlogComment
 
 BODY_TEMPLATE = "blog/includes/post_body.html"
 ACTIONS_TEMPLATE = "blog/includes/comment_actions.html"
-FORM_TEMPLATE = "blog/includes/comments_form.html"
 # Where the personal parts go: HTML comments, so that a slot left empty shows nothing.
-FORM_SLOT = "<!--raa:comment-form-->"
+CSRF_SLOT = "<!--raa:csrf-token-->"
 ACTIONS_START = "<!--raa:comment-actions:%d-->"
 ACTIONS_END = "<!--/raa:comment-actions-->"
 
@@ -94,15 +94,16 @@ def comment_tree(post, request):
 
 
 def render_body(context):
-    """The body as anyone of this audience and standing sees it, with the slots left empty."""
+    """The body as anyone of this audience and standing sees it, with the slot of the CSRF
+    token left empty and the actions on every comment as another reader's."""
     request = context["request"]
     if getattr(request, "is_preview", False):
         tree, comments = [], ()  # a draft has no comments
     else:
         tree, comments = comment_tree(context["page"], request)
     template = context.template.engine.get_template(BODY_TEMPLATE)
-    slot = mark_safe(FORM_SLOT)  # noqa: S308 - a constant
-    with context.push(comment_tree=tree, comment_form_slot=slot):
+    slot = mark_safe(CSRF_SLOT)  # noqa: S308 - a constant
+    with context.push(comment_tree=tree, csrf_slot=slot):
         html = template.render(context)
     if "csrfmiddlewaretoken" in html:  # a mistake in the templates: never keep a token
         raise ValueError("A post's kept body must not hold a CSRF token.")
@@ -119,9 +120,8 @@ def post_body(context):
         if name:
             fragments.keep(name, request, kept)
     html = _with_own_actions(kept, context)
-    if FORM_SLOT in html:
-        form = context.template.engine.get_template(FORM_TEMPLATE).render(context)
-        html = html.replace(FORM_SLOT, form, 1)
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, csrf_input(request), 1)
     return mark_safe(html)  # noqa: S308 - our own rendering
 
 

@@ -294,6 +294,19 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         verbose_name = _("blog")
         verbose_name_plural = _("blogs")
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with a post found as itself in one query (Wagtail's finds the
+        child page, then its specific page: two)."""
+        if self.live and len(path_components) == 1:
+            try:
+                self.resolve_subpage(f"/{path_components[0]}/")
+            except Http404:  # not one of the blog's own views: a post, maybe
+                post = BlogPostPage.objects.child_of(self).filter(slug=path_components[0]).first()
+                if post is not None:
+                    post._cached_parent_obj = self  # as Wagtail does: no query for the parent
+                    return post.route(request, [])
+        return super().route(request, path_components)
+
     def posts(self, request):
         """Live posts of this blog that the reader may see, newest first."""
         return visible_to(BlogPostPage.objects.child_of(self).for_listing(), request)
