@@ -6,6 +6,10 @@ process keeps them per **audience** (``core.fragments.audience``: the reader's r
 site generation (``core.site_cache.remember``): recomputed on the first request after any
 change, never shared between readers with different rights. What depends on the reader
 alone (whose name they may see) is decided on each request.
+
+The blog's rendered pieces (a post's body, the listing, the sidebar) are kept the same way as
+``core.fragments`` (``fragment_name``): per audience and per **standing** (visitor, network
+member, coordinator), which decides whose names a reader sees and which comment actions.
 """
 
 import bisect
@@ -13,9 +17,43 @@ from dataclasses import dataclass
 
 from core.fragments import audience
 from core.site_cache import remember
-from core.visibility import visible_to
+from core.visibility import reader_of, visible_to
 
 from .sidebar import archive_years, top_authors_unfiltered, top_tags
+
+STANDING_ATTRIBUTE = "_raa_blog_standing"
+
+
+def standing(request):
+    """``"visitor"``, ``"member"`` or ``"coordinator"``: what the blog's kept pieces may show
+    of their reader beyond their rights; None when nothing may be kept for them.
+
+    Nothing is kept for a preview (unsaved content) nor for an account that is not a network
+    member: such a reader sees their own name where anyone else sees a neutral label
+    (``User.can_see_profile_of``). Remembered on the request; the groups are the ones
+    ``core.visibility`` reads anyway (``User.is_coordinator`` would be one more query).
+    """
+    if not hasattr(request, STANDING_ATTRIBUTE):
+        user = getattr(request, "user", None)
+        if getattr(request, "is_preview", False):
+            found = None
+        elif user is None or not user.is_authenticated:
+            found = "visitor"
+        elif reader_of(request).is_coordinator:
+            found = "coordinator"
+        else:
+            found = "member" if user.is_network_member else None
+        setattr(request, STANDING_ATTRIBUTE, found)
+    return getattr(request, STANDING_ATTRIBUTE)
+
+
+def fragment_name(kind, *parts, request):
+    """The ``core.fragments`` name of a piece of the blog for this reader, or None when it
+    may not be kept (``standing``): the audience is added by ``core.fragments``."""
+    found = standing(request)
+    if found is None:
+        return None
+    return ":".join(["blog", kind, *(str(part) for part in parts), found])
 
 
 @dataclass(frozen=True)

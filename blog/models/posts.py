@@ -212,14 +212,16 @@ class BlogPostPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         blog = self.get_parent().specific
-        # Leaving out the members-only subtrees costs with their number: done only when needed.
-        preview = getattr(request, "is_preview", False)
-        related_fragment = None if preview else f"blog-related-{self.pk}"
-        kept = related_fragment and fragments.lookup(related_fragment, request) is not None
-        if not isinstance(blog, BlogIndexPage) or not kept:
-            siblings = visible_to(
-                BlogPostPage.objects.sibling_of(self, inclusive=False).live(), request
-            )
+        context["blog"] = blog
+        context["is_member"], context["is_coordinator"] = _roles(request)
+        # The body (article, comments, neighbours, related posts, sidebar) kept for this
+        # reader's rights and standing (``blog.post_body``): nothing more to read.
+        name = listing.fragment_name("post", self.pk, request=request)
+        context["post_fragment"] = name
+        if name and fragments.lookup(name, request) is not None:
+            return context
+        siblings = BlogPostPage.objects.sibling_of(self, inclusive=False).live()
+        siblings = visible_to(siblings, request)
         if isinstance(blog, BlogIndexPage):
             # Found in the blog's posts kept for this audience, not sorted afresh.
             visible = listing.visible(blog, BlogPostPage.objects.child_of(blog).live(), request)
@@ -231,15 +233,11 @@ class BlogPostPage(Page):
             key = (self.date, self.first_published_at, self.pk)
             context["previous_post"] = _neighbour(siblings, order, key, older=True)
             context["next_post"] = _neighbour(siblings, order, key, older=False)
+        # ``tags.all()``: in a preview, the tags being edited (modelcluster), maybe unsaved.
         context["post_tags"] = list(self.tags.all())
-        # Not read when the fragment is kept for this reader's rights; never kept for a preview
-        # (unsaved tags, a draft's structure).
-        related = [] if kept else self.related_posts(siblings, tags=context["post_tags"])
-        context["related_posts"] = related
-        context["related_fragment"] = related_fragment
+        context["related_posts"] = self.related_posts(siblings, tags=context["post_tags"])
         context["authors"] = list(self.authors.select_related("structure"))
         context["categories"] = list(self.categories.all())
-        context["blog"] = blog
         if isinstance(blog, BlogIndexPage):
             context.update(blog.sidebar_context(request))
         return context
@@ -261,6 +259,16 @@ class BlogPostPage(Page):
             .select_related("cover_image", "structure")
             .prefetch_related("categories")[:limit]
         )
+
+
+def _roles(request):
+    """``(is_member, is_coordinator)``: whether the reader may comment and moderate."""
+    standing = listing.standing(request)
+    if standing is not None:
+        return standing != "visitor", standing == "coordinator"
+    user = request.user  # a preview, or an account that is not a network member
+    is_member = user.is_authenticated and user.is_network_member
+    return is_member, is_member and user.is_coordinator
 
 
 def _neighbour(posts, order, key, older):
@@ -286,14 +294,32 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         verbose_name = _("blog")
         verbose_name_plural = _("blogs")
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with a post found as itself in one query (Wagtail's finds the
+        child page, then its specific page: two)."""
+        if self.live and len(path_components) == 1:
+            try:
+                self.resolve_subpage(f"/{path_components[0]}/")
+            except Http404:  # not one of the blog's own views: a post, maybe
+                post = BlogPostPage.objects.child_of(self).filter(slug=path_components[0]).first()
+                if post is not None:
+                    post._cached_parent_obj = self  # as Wagtail does: no query for the parent
+                    return post.route(request, [])
+        return super().route(request, path_components)
+
     def posts(self, request):
         """Live posts of this blog that the reader may see, newest first."""
         return visible_to(BlogPostPage.objects.child_of(self).for_listing(), request)
 
     def sidebar_context(self, request):
         """What the sidebar of the blog and its posts lists: categories, tags, years, authors
-        (counted on the posts ``request``'s reader may see)."""
+        (counted on the posts ``request``'s reader may see); nothing but the fragment's name
+        when it is kept for this reader's rights and standing."""
+        name = listing.fragment_name("sidebar", self.pk, request=request)
+        if name and fragments.lookup(name, request) is not None:
+            return {"sidebar_fragment": name}
         return {
+            "sidebar_fragment": name,
             "sidebar_categories": list(BlogCategory.objects.all()),
             **listing.sidebar(self, BlogPostPage.objects.child_of(self).live(), request),
         }
@@ -302,16 +328,25 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
         self, request, posts, heading=None, feeds=None, follow_target=None, ids=None
     ):
         """``posts`` a page at a time; ``ids``: their ids in order, already known (then only
-        the page's posts are read)."""
+        the page's posts are read, and not even them when the page is kept rendered for this
+        reader's rights: ``listing_fragment``)."""
+        listing_fragment = None
         if ids is None:
             page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
         else:
             page = Paginator(ids, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-            page.object_list = list(posts.filter(pk__in=list(page.object_list)))
+            listing_fragment = listing.fragment_name(
+                "listing", self.pk, page.number, request=request
+            )
+            if listing_fragment and fragments.lookup(listing_fragment, request) is not None:
+                page.object_list = []
+            else:
+                page.object_list = list(posts.filter(pk__in=list(page.object_list)))
         context = self.get_context(request)
         context.update(
             {
                 "posts": page,
+                "listing_fragment": listing_fragment,
                 "filter_heading": heading,
                 "feeds": feeds or self.main_feeds(),
                 "follow_target": follow_target or self,

@@ -1,7 +1,8 @@
 """``{% structure_posts structure as latest %}``: the newest posts about a structure that the
 reader may see, and the blog they are in (shown on the structure's experience page).
 ``{% mentions_for_reader comment.body_html %}``: a comment's HTML, its mentions of "members
-only" profiles turned into a neutral label for readers who may not see them."""
+only" profiles turned into a neutral label for readers who may not see them.
+``{% post_body %}``: a post page's body, kept per audience (``blog.post_body``)."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from blog import post_body as kept_post
 from blog.models import BlogIndexPage
 from core.visibility import visible_to
 from members.models import NEUTRAL_NAME
@@ -27,6 +29,12 @@ def structure_posts(context, structure, limit=3):
     posts = list(posts.order_by("-date", "-first_published_at", "-pk")[:limit])
     blog = BlogIndexPage.objects.live().first() if posts else None
     return {"posts": posts, "blog": blog}
+
+
+@register.simple_tag(takes_context=True)
+def post_body(context):
+    """The post's body for this reader (``blog.post_body.post_body``)."""
+    return kept_post.post_body(context)
 
 
 # How ``blog.mentions`` links a mention: ``<a href="/membres/12/">@Marie Dupont</a>``.
