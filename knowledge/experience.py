@@ -3,11 +3,15 @@
 Each section is built only when the reader may read it, so a members-only section never has
 its rows fetched, let alone rendered, for anyone else. The team (``members``) and the latest
 posts (``blog``) come from those apps' template tags.
+
+The page's body is kept rendered per reader's rights (``core.fragments``, ``body_fragment``):
+a reader whose rights saw it since the last change gets it without any of these queries.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from core.visibility import unreadable_collection_ids
+from core import fragments
+from core.visibility import reader_of, unreadable_collection_ids
 from knowledge.indicator_history import indicator_history
 from knowledge.lesson_sources import structure_lessons
 from knowledge.models.sections import summarise_actions
@@ -19,6 +23,30 @@ from knowledge.vocabularies import (
     ProgrammeCommitment,
     StructureSection,
 )
+
+
+def body_fragment(structure, request):
+    """The name the page's body is kept under for this reader (``core.fragments``: keyed by
+    their rights as well), or None for a preview: it shows unsaved data, never kept nor served.
+
+    What the body shows beyond the reader's rights is what their team may do (the handouts'
+    progress, the links to add a measurement: ``works_on``). Wagtail decides that from the
+    groups' permissions, except for the page's owner, who may also edit with an "add"
+    permission alone: the owner gets a fragment of their own.
+    """
+    if structure.pk is None or getattr(request, "is_preview", False):
+        return None
+    name = f"structure:{structure.pk}"
+    reader = reader_of(request)
+    if reader.is_authenticated and reader.user.pk == structure.owner_id:
+        name += ":owner"
+    return name
+
+
+def body_is_kept(structure, request):
+    """Whether the page's body is kept for this reader: then nothing of it needs reading."""
+    name = body_fragment(structure, request)
+    return name is not None and fragments.lookup(name, request) is not None
 
 
 def experience_context(page, request):

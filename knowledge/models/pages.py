@@ -7,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from core.pages import SectionPage
 from knowledge.dashboard import dashboard_view
 from knowledge.directory import directory_context
+from knowledge.experience import body_is_kept
 from knowledge.lessons import lessons_context
 from knowledge.questionnaire import comparison_export, comparison_view
 from knowledge.resources import resource_listing_context
@@ -27,19 +28,19 @@ class StructureIndexPage(RoutablePageMixin, SectionPage):
 
     def route(self, request, path_components):
         """A structure's page is loaded here once, with every section's rows, rather than by
-        Wagtail's routing and then again by the page."""
+        Wagtail's routing and then again by the page; without them when its body is kept
+        for the reader (``experience.body_is_kept``): then nothing else is read."""
         if self.live and path_components:
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
             except Http404:
-                structure = (
-                    StructurePage.objects.child_of(self)
-                    .filter(slug=path_components[0])
-                    .with_sections()
-                    .first()
-                )
+                rest = path_components[1:]
+                found = StructurePage.objects.child_of(self).filter(slug=path_components[0])
+                structure = (found.with_sections() if rest else found).first()
                 if structure is not None:
-                    return structure.route(request, path_components[1:])
+                    if not rest and not body_is_kept(structure, request):
+                        structure = found.with_sections().get(pk=structure.pk)
+                    return structure.route(request, rest)
         return super().route(request, path_components)
 
     @path("")

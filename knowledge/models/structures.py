@@ -29,7 +29,7 @@ from wagtail.search import index
 from core.forms import ChosenImagesMixin
 from core.markdown import plain_text, render_markdown
 from core.visibility import public, reader_of
-from knowledge.experience import experience_context
+from knowledge.experience import body_fragment, body_is_kept, experience_context
 from knowledge.exports import action_plan_response
 from knowledge.handouts import handouts_view, structure_handouts
 from knowledge.measurements import measurement_view
@@ -433,6 +433,11 @@ class StructurePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["body_fragment"] = body_fragment(self, request)
+        # The logo's rendition, the same for whoever may see the page (not for a preview).
+        context["logo_fragment"] = context["body_fragment"] and f"structure-logo:{self.pk}"
+        if body_is_kept(self, request):
+            return context  # the body, rendered for this reader's rights since the last change
         context.update(experience_context(self, request))
         context["handouts"] = structure_handouts(self, request)
         return context
