@@ -91,7 +91,9 @@ loadtest: install-dev
 	$(PY) loadtest/run.py
 
 ## make bench: the site's speed at two sizes of synthetic content (BENCH_SCALES, "1 50"):
-## its own SQLite files (bench/bench-scale-N.sqlite3, rebuilt when the migrations change),
+## its own SQLite files (bench/bench-scale-N.sqlite3, rebuilt when the migrations change) or,
+## with BENCH_DATABASE=postgresql, its own databases raa_bench_scale_N on the server of
+## BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:5432/postgres; any other database is refused),
 ## `make serve` on a free port, BENCH_SECONDS (10) of load per page, anonymous and as the demo
 ## member: req/s, p50/p95/p99, server CPU and SQL queries per page, the static file as the
 ## ceiling, worker memory; tables printed and written to bench/results-YYYYMMDD-HHMM.md

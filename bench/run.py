@@ -2,10 +2,14 @@
 
 For each scale in ``BENCH_SCALES`` (default ``1 50``):
 
-1. its own SQLite file ``bench/bench-scale-N.sqlite3``, built by ``migrate`` and
-   ``generate_content --scale N``, and reused while the project's migrations are unchanged (a
-   hash of them is kept beside it);
-2. ``make serve`` on a free port over that file (gunicorn, ``WORKERS`` sync workers);
+1. its own database, built by ``migrate`` and ``generate_content --scale N``, and reused while
+   the project's migrations are unchanged (a hash of them is kept with it): the SQLite file
+   ``bench/bench-scale-N.sqlite3`` by default; with ``BENCH_DATABASE=postgresql``, the database
+   ``raa_bench_scale_N`` on the server of ``BENCH_DATABASE_URL`` (default
+   ``postgresql://postgres@127.0.0.1:5432/postgres``, the database it connects to in order to
+   create its own), the hash in the database's comment. It only ever creates, rebuilds or
+   drops a database of that name whose comment marks it as its own: any other is refused;
+2. ``make serve`` on a free port over that database (gunicorn, ``WORKERS`` sync workers);
 3. SQL queries per page: a Django test client pass over the same file (the second request of
    each page, as a warm server answers it), anonymous and as the demo member;
 4. for each page, ``BENCH_SECONDS`` (10) of load from ``BENCH_CONNECTIONS`` (8) concurrent
@@ -182,6 +186,64 @@ def parse_scales(text):
     return [float(s) if "." in s else int(s) for s in text.replace(",", " ").split()]
 
 
+# -- PostgreSQL: the benchmark's own databases ---------------------------------------------
+
+ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_NAME = re.compile(r"raa_bench_scale_[0-9_]+")
+# The comment of a database the benchmark created: the marker, then the migrations' hash once
+# the build is complete (BUILDING while it runs: an interrupted build is rebuilt).
+MARKER = "raa make bench database, migrations "
+BUILDING = "building"
+
+
+class NotOurDatabase(Exception):  # noqa: N818 - a refusal, not a failure of the script
+    """A database of the benchmark's name that the benchmark did not create."""
+
+
+def engine(value):
+    """``sqlite`` or ``postgresql`` from ``BENCH_DATABASE`` (empty: SQLite)."""
+    name = (value or "sqlite").strip().lower()
+    name = {"postgres": "postgresql", "pg": "postgresql"}.get(name, name)
+    if name not in ENGINES:
+        raise ValueError(f"BENCH_DATABASE must be sqlite or postgresql, not {value!r}")
+    return name
+
+
+def bench_database_name(scale):
+    """``raa_bench_scale_50`` (``raa_bench_scale_0_5`` for 0.5): the only names the benchmark
+    creates or drops on a PostgreSQL server."""
+    return "raa_bench_scale_" + str(scale).replace(".", "_")
+
+
+def database_url(server, name):
+    """``server`` (a ``postgresql://`` URL) naming the database ``name`` instead of its own."""
+    parts = urllib.parse.urlsplit(server)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def stamp_comment(wanted):
+    """The comment of a bench database built with the migrations of hash ``wanted``."""
+    return MARKER + wanted
+
+
+def build_plan(name, exists, comment, wanted):
+    """What to do with the bench database ``name``: ``"reuse"`` (built with the same
+    migrations), ``"create"`` (missing) or ``"rebuild"`` (the benchmark's own, but older or
+    interrupted); ``NotOurDatabase`` for a database the benchmark did not create (no marker in
+    its comment), or a name that is not a bench database's, whatever it holds."""
+    if not BENCH_NAME.fullmatch(name):
+        raise NotOurDatabase(f"{name!r} is not a benchmark database's name (raa_bench_scale_N).")
+    if not exists:
+        return "create"
+    if not (comment or "").startswith(MARKER):
+        raise NotOurDatabase(
+            f"The database {name} exists but make bench did not create it (its comment has no "
+            f"{MARKER.strip()!r} marker): left alone. Drop it or choose another server."
+        )
+    return "reuse" if comment == stamp_comment(wanted) else "rebuild"
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -191,28 +253,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def manage_env(database):
+def manage_env(url):
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "website.settings.dev",
         "DEBUG": "true",
     }
 
 
-def database_for(scale):
-    """The scale's database file, (re)built when missing or its migrations changed."""
-    database = HERE / f"bench-scale-{scale}.sqlite3"
-    stamp = database.with_suffix(".migrations")
-    wanted = migrations_hash()
-    if database.exists() and stamp.exists() and stamp.read_text() == wanted:
-        print(f"Scale {scale}: reusing {database.name}", flush=True)
-        return database
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    print(f"Scale {scale}: building {database.name}", flush=True)
-    env = manage_env(database)
-    began = time.monotonic()
+def generate(scale, url):
+    """``migrate`` then ``generate_content --scale`` into the empty database ``url`` (which
+    refuses, besides, a database holding anything but its own output)."""
+    env = manage_env(url)
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     subprocess.run(  # noqa: S603
         [PYTHON, "manage.py", "generate_content", "--scale", str(scale)],
@@ -221,9 +274,68 @@ def database_for(scale):
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def sqlite_database_for(scale):
+    """The scale's SQLite file's URL, the file (re)built when missing or its migrations
+    changed."""
+    database = HERE / f"bench-scale-{scale}.sqlite3"
+    stamp = database.with_suffix(".migrations")
+    wanted = migrations_hash()
+    if database.exists() and stamp.exists() and stamp.read_text() == wanted:
+        print(f"Scale {scale}: reusing {database.name}", flush=True)
+        return f"sqlite:///{database}"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    print(f"Scale {scale}: building {database.name}", flush=True)
+    began = time.monotonic()
+    generate(scale, f"sqlite:///{database}")
     stamp.write_text(wanted)
     print(f"Scale {scale}: built in {time.monotonic() - began:.0f} s", flush=True)
-    return database
+    return f"sqlite:///{database}"
+
+
+def postgresql_database_for(scale, server):
+    """The URL of the scale's database ``raa_bench_scale_N`` on ``server``, created (or
+    dropped and created again, if the benchmark's own and older) and built when needed. The
+    hash of the migrations is its comment; a database of that name without the benchmark's
+    marker is refused (``build_plan``), before anything is written."""
+    import psycopg  # noqa: PLC0415 - only for PostgreSQL runs
+    from psycopg import sql  # noqa: PLC0415
+
+    name = bench_database_name(scale)
+    url = database_url(server, name)
+    wanted = migrations_hash()
+    with psycopg.connect(server, autocommit=True) as admin:
+        found = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+        plan = build_plan(name, found is not None, found[0] if found else None, wanted)
+        if plan == "reuse":
+            print(f"Scale {scale}: reusing the PostgreSQL database {name}", flush=True)
+            return url
+        database = sql.Identifier(name)
+        if plan == "rebuild":
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(database))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(database))
+        comment = sql.SQL("COMMENT ON DATABASE {} IS {}")
+        admin.execute(comment.format(database, sql.Literal(MARKER + BUILDING)))
+        print(f"Scale {scale}: building the PostgreSQL database {name}", flush=True)
+        began = time.monotonic()
+        generate(scale, url)
+        with psycopg.connect(url, autocommit=True) as built:
+            built.execute("VACUUM ANALYZE")  # the planner's statistics, as after a restore
+        admin.execute(comment.format(database, sql.Literal(stamp_comment(wanted))))
+        print(f"Scale {scale}: built in {time.monotonic() - began:.0f} s", flush=True)
+    return url
+
+
+def database_for(scale, engine_name="sqlite", server=DEFAULT_SERVER):
+    """The ``DATABASE_URL`` of the scale's own database on ``engine_name``."""
+    if engine_name == "postgresql":
+        return postgresql_database_for(scale, server)
+    return sqlite_database_for(scale)
 
 
 QUERIES_SCRIPT = """
@@ -258,14 +370,14 @@ print("RESULT " + json.dumps({"urls": urls, "queries": counts}))
 """
 
 
-def queries_and_urls(database):
+def queries_and_urls(url):
     """The post and structure URLs measured, and the SQL queries of each page (warm)."""
     paths = [path for _, path, _ in PAGES]
     script = QUERIES_SCRIPT.replace("PATHS", json.dumps(paths))
     result = subprocess.run(  # noqa: S603
         [PYTHON, "manage.py", "shell", "-c", script],
         cwd=ROOT,
-        env=manage_env(database),
+        env=manage_env(url),
         check=True,
         capture_output=True,
         text=True,
@@ -414,19 +526,20 @@ def load_client():
     return "python"
 
 
-def bench_scale(scale, seconds, connections):
-    database = database_for(scale)
-    found = queries_and_urls(database)
+def bench_scale(scale, seconds, connections, engine_name="sqlite", server=DEFAULT_SERVER):
+    url = database_for(scale, engine_name, server)
+    found = queries_and_urls(url)
     urls, queries = found["urls"], found["queries"]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "PORT": str(port),
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         "SITE_URL": base,
     }
-    log = HERE / f"serve-scale-{scale}.log"
+    suffix = "" if engine_name == "sqlite" else f"-{engine_name}"
+    log = HERE / f"serve-scale-{scale}{suffix}.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
             ["make", "--no-print-directory", "serve"],  # noqa: S607
@@ -492,29 +605,38 @@ def main():
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
     workers = os.environ.get("WORKERS", "2")
+    try:
+        engine_name = engine(os.environ.get("BENCH_DATABASE"))
+    except ValueError as error:
+        sys.exit(str(error))
+    label = ENGINES[engine_name]
+    server = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER
     stamp = time.strftime("%Y%m%d-%H%M", time.gmtime())
     parts = [
-        f"# make bench, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
+        f"# make bench ({label}), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
         f"{seconds:g} s per page, {connections} connections, {workers} gunicorn sync workers, "
-        f"SQLite, {os.cpu_count()} cores; load client: {CLIENTS[load_client()]}.\n",
+        f"{label}, {os.cpu_count()} cores; load client: {CLIENTS[load_client()]}.\n",
     ]
     results = {}
     for scale in scales:
-        rows, memory = bench_scale(scale, seconds, connections)
+        try:
+            rows, memory = bench_scale(scale, seconds, connections, engine_name, server)
+        except NotOurDatabase as error:
+            sys.exit(f"make bench: {error}")
         results[scale] = rows
         parts.append(
-            f"## Scale {scale}\n\n{table(rows)}\n\nWorker resident memory after the "
+            f"## Scale {scale}, {label}\n\n{table(rows)}\n\nWorker resident memory after the "
             f"run: {memory:.0f} MB.\n"
         )
         print("\n" + parts[-1], flush=True)
     if len(scales) > 1:
         small, large = scales[0], scales[-1]
         parts.append(
-            f"## Ratio scale {large} / scale {small}\n\n"
+            f"## Ratio scale {large} / scale {small}, {label}\n\n"
             f"{ratio_table(results[small], results[large], small, large)}\n"
         )
         print("\n" + parts[-1], flush=True)
-    output = HERE / f"results-{stamp}.md"
+    output = HERE / f"results-{stamp}{'' if engine_name == 'sqlite' else '-' + engine_name}.md"
     output.write_text("\n".join(parts), encoding="utf-8")
     print(f"Written to {output.relative_to(ROOT)}")
 

@@ -335,7 +335,9 @@ class DatabaseBackend(SearchBackend):
                 for phrase in query.phrases:
                     candidates += self._phrase_stems(phrase)
                 readable = readable.filter(index.holding(list(dict.fromkeys(candidates))))
-            matching = readable.filter(any_unit)
+            # Without a phrase, holding one of the stems is matching one of the words: the
+            # same condition twice would make the engine look every candidate up twice.
+            matching = readable if index and not query.phrases else readable.filter(any_unit)
         else:  # nothing but stop words
             matching = readable.none()
 
@@ -369,13 +371,7 @@ class DatabaseBackend(SearchBackend):
         the facets (``_facets``), not from counting the candidates once more."""
         ranked = (
             found.annotate(
-                matched=ExpressionWrapper(
-                    sum(
-                        (Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units),
-                        Value(0),
-                    ),
-                    output_field=IntegerField(),
-                ),
+                matched=ExpressionWrapper(self._matched(units), output_field=IntegerField()),
                 score=ExpressionWrapper(
                     sum((score for _c, score in units), self._adjacency(query)),
                     output_field=FloatField(),
@@ -394,6 +390,14 @@ class DatabaseBackend(SearchBackend):
             document.matched, document.score = matched, score
             page.append(document)
         return page
+
+    @staticmethod
+    def _matched(units):
+        """How many of the query's words and phrases an entry matches. With one, every
+        candidate matches it: a constant, rather than the engine looking each up again."""
+        if len(units) <= 1:
+            return Value(len(units))
+        return sum((Case(When(c, then=Value(1)), default=Value(0)) for c, _s in units), Value(0))
 
     @staticmethod
     def _under(paths):

@@ -365,6 +365,22 @@ def test_a_search_looks_its_words_up_in_the_index(backend):
     # few rows are read faster without them): that the indexes exist is tested above.
 
 
+def test_a_single_word_is_looked_up_once_per_statement(backend):
+    # Holding a stem of the word is the whole condition: neither the candidates nor the number
+    # of words matched (always one) ask the index a second time; only the score asks which
+    # field holds the word. Each lookup costs a pass over the candidates (issue 14).
+    backend.rebuild(corpus())
+    with CaptureQueriesContext(connection) as queries:
+        found = backend.search(parse_query("achats"), VISITOR)
+    assert found.total
+    sqlite = connection.vendor == "sqlite"
+    lookup, per_condition = ("MATCH", 1) if sqlite else ("to_tsquery", 3)  # 3 columns OR-ed
+    counts = next(q["sql"] for q in queries if "GROUP BY" in q["sql"])
+    page = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"])
+    assert counts.count(lookup) == per_condition
+    assert page.count(lookup) == per_condition + 3  # the candidates, then title, summary, body
+
+
 def test_the_index_follows_updates_and_removals(backend):
     backend.rebuild(corpus())
     backend.update(11, [entry("page:11", "Les emballages réemployables de Pessac")])

@@ -1,14 +1,23 @@
 """The pure parts of ``make bench`` (bench/run.py): percentiles, /proc parsing, the tables.
 The benchmark itself is not run by the test suite."""
 
+import pytest
+
 from bench.run import (
+    MARKER,
+    NotOurDatabase,
+    bench_database_name,
+    build_plan,
     cpu_seconds,
     csrf_token,
+    database_url,
+    engine,
     migrations_hash,
     parse_scales,
     percentile,
     ratio_table,
     resident_mb,
+    stamp_comment,
     summarise,
     table,
     wrk_summary,
@@ -84,3 +93,50 @@ def test_scales_and_the_migrations_hash(tmp_path):
     first = migrations_hash(tmp_path)
     migration.write_text("b")
     assert migrations_hash(tmp_path) != first
+
+
+def test_the_engine_and_the_postgresql_database_names():
+    assert engine(None) == "sqlite"
+    assert engine("") == "sqlite"
+    assert engine("PostgreSQL") == "postgresql"
+    assert engine("postgres") == "postgresql"
+    with pytest.raises(ValueError, match="sqlite or postgresql"):
+        engine("mysql")
+    assert bench_database_name(50) == "raa_bench_scale_50"
+    assert bench_database_name(0.5) == "raa_bench_scale_0_5"
+    # the server's own database (used to create ours) is replaced, user, port and options kept
+    server = "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+    assert database_url(server, "raa_bench_scale_1") == (
+        "postgresql://postgres@127.0.0.1:5432/raa_bench_scale_1?sslmode=disable"
+    )
+    assert database_url("postgresql://u:p@db", "raa_bench_scale_1") == (
+        "postgresql://u:p@db/raa_bench_scale_1"
+    )
+
+
+def test_a_bench_database_is_created_reused_or_rebuilt_only_when_its_own():
+    name = "raa_bench_scale_50"
+    assert build_plan(name, exists=False, comment=None, wanted="abc") == "create"
+    assert build_plan(name, exists=True, comment=stamp_comment("abc"), wanted="abc") == "reuse"
+    # built with other migrations, or interrupted while building: its own, built again
+    assert build_plan(name, exists=True, comment=stamp_comment("old"), wanted="abc") == "rebuild"
+    assert build_plan(name, exists=True, comment=MARKER + "building", wanted="abc") == "rebuild"
+
+
+@pytest.mark.parametrize(
+    ("name", "comment"),
+    [
+        # a database of the bench's name that the bench did not create: real content, maybe
+        ("raa_bench_scale_50", None),
+        ("raa_bench_scale_50", ""),
+        ("raa_bench_scale_50", "Production, restored 1 December"),
+        ("raa_bench_scale_50", "abc"),  # a bare hash is not the marker
+        # never another database, even one carrying the marker
+        ("raa", stamp_comment("abc")),
+        ("postgres", stamp_comment("abc")),
+        ("raa_bench_scale_50; DROP DATABASE raa", stamp_comment("abc")),
+    ],
+)
+def test_any_other_database_is_refused(name, comment):
+    with pytest.raises(NotOurDatabase):
+        build_plan(name, exists=True, comment=comment, wanted="abc")
