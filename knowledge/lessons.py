@@ -9,7 +9,10 @@ in Python do not depend on the number of lessons.
 Facet URLs use the vocabularies' slugs (``?theme=sourcing&dimension=social&dimension=economique``)
 so a filtered view can be shared. Facets combine with AND, the values of one facet with OR. The
 count beside a value is the number of lessons the listing would show with that value added to
-the facet (disjunctive faceting), computed with every other facet's selection: zeros are shown.
+the facet (disjunctive faceting), computed with every other facet's selection. A value counted
+zero is not offered (ticking it would change nothing, or list nothing), unless it is ticked; a
+long facet shows its most frequent values first and the others behind a ``<details>``, so the
+panel stays short and works without JavaScript however many structures the network has.
 
 An unknown value (a mistyped or outdated link) lists nothing and says so; a page number out of
 range lists nothing and offers the first page. Neither ever fails.
@@ -38,6 +41,9 @@ from knowledge.models.structures import StructurePage
 from knowledge.vocabularies import Sector, StructureType, Theme
 
 LESSONS_PER_PAGE = 10
+# A facet offering more than FACET_LONG values shows FACET_SHOWN of them, the rest on demand.
+FACET_LONG = 10
+FACET_SHOWN = 8
 # The rows of the counting query that are not a facet's value: the lessons the reader may see,
 # and those the selection lists.
 COHORT, FOUND = "_cohort", "_found"
@@ -203,29 +209,57 @@ def toggled(selection, key, slug):
     return {k: v for k, v in changed.items() if v}
 
 
-def facet_panel(counts, facets, selection, base_url):
-    """Each facet with each value's count, state and the URL that toggles it."""
+def facet_panel(counts, facets, selection, errors):
+    """Each facet with the values worth offering: those some lesson of the selection has (a
+    count above zero: the others would list nothing) and those ticked, in the facet's order.
+
+    A long facet (the structures) shows its ``FACET_SHOWN`` most frequent values and the ticked
+    ones (``options``); the rest (``more``) go behind a disclosure. A facet offering nothing is
+    left out, unless it holds an unknown value (``errors``, by facet key) to point at."""
     panel = []
     for facet in facets:
         counter = counts[facet.key]
         chosen = selection.get(facet.key, set())
+        offered = [
+            {
+                "slug": slug,
+                "label": label,
+                "count": counter.get(slug, 0),
+                "checked": slug in chosen,
+                "position": position,
+            }
+            for position, (slug, label) in enumerate(facet.options, start=1)
+            if counter.get(slug) or slug in chosen
+        ]
+        facet_errors = errors.get(facet.key, [])
+        if not offered and not facet_errors:
+            continue
+        options, more = split_long(offered)
         panel.append(
             {
                 "key": facet.key,
                 "label": facet.label,
-                "options": [
-                    {
-                        "slug": slug,
-                        "label": label,
-                        "count": counter.get(slug, 0),
-                        "checked": slug in chosen,
-                        "url": query_url(base_url, toggled(selection, facet.key, slug), facets),
-                    }
-                    for slug, label in facet.options
-                ],
+                "options": options,
+                "more": more,
+                "errors": facet_errors,
             }
         )
     return panel
+
+
+def split_long(offered):
+    """``(first, rest)`` of a facet's ``offered`` values: all of them first when they are
+    few; otherwise the ticked ones and the most frequent up to ``FACET_SHOWN`` (the facet's
+    order breaks ties), each part in the facet's order."""
+    if len(offered) <= FACET_LONG:
+        return offered, []
+    ranked = sorted(offered, key=lambda o: (not o["checked"], -o["count"], o["position"]))
+    keep = max(FACET_SHOWN, sum(o["checked"] for o in offered))
+    first = {o["position"] for o in ranked[:keep]}
+    return (
+        [o for o in offered if o["position"] in first],
+        [o for o in offered if o["position"] not in first],
+    )
 
 
 def active_filters(facets, selection, base_url):
@@ -274,7 +308,7 @@ def lessons_context(index_page, request):
     if facets_fragment and fragments.lookup(facets_fragment, request) is not None:
         panel = []  # the kept panel shows them
     else:
-        panel = facet_panel(counts, facets, selection or {}, base_url)
+        panel = facet_panel(counts, facets, selection or {}, form.errors)
     if selection is None:
         found, found_count = cohort.none(), 0
     else:
@@ -293,8 +327,6 @@ def lessons_context(index_page, request):
     for lesson in lessons:
         lesson.members_only = any(r.covers(lesson.path) for r in restrictions)
     selection = selection or {}
-    for entry in panel:
-        entry["errors"] = form.errors.get(entry["key"], [])
     pairs_url = query_url("", selection, facets)
     follow_targets = [
         *(Theme.objects.filter(slug__in=selection["theme"]) if "theme" in selection else []),

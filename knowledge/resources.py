@@ -6,8 +6,9 @@ the page of results shown is loaded as pages. The number of queries does not dep
 number of resources, restricted or not.
 
 Filter URLs use slugs (``?type=guide-entretien&theme=clauses-sociales``) and combine with AND.
-Each value's count is the number of resources its link would list, given the other filters in
-use (zeros included). An unknown value lists nothing and says so, as the directory does.
+Each value's count is the number of resources choosing it would list, given the other filters
+in use; a value that would list nothing is not offered, unless it is the one chosen. An unknown
+value lists nothing and says so, as the directory does.
 """
 
 from collections import Counter
@@ -139,17 +140,19 @@ def facet_counts(entries, criteria, selection):
 
 class ResourceFilterForm(DirectoryFilterForm):
     """The directory's filter form (unknown value: a French error), one select per filter,
-    each value labelled with its count."""
+    offering the values that would list something (each labelled with its count) and the one
+    chosen: a select of every structure, most of them listing nothing, helps nobody."""
 
-    def __init__(self, data, criteria, counts=None):
+    def __init__(self, data, criteria, counts):
         super().__init__(data, criteria)
         for criterion in criteria:
-            field = self.fields[criterion.key]
-            if counts is not None:
-                field.choices = [("", _("Any"))] + [
-                    (option.slug, f"{option.label} ({counts[criterion.key][option.slug]})")
-                    for option in criterion.options
-                ]
+            chosen = set(self.data.getlist(criterion.key))
+            counted = counts[criterion.key]
+            self.fields[criterion.key].choices = [("", _("Any"))] + [
+                (option.slug, f"{option.label} ({counted[option.slug]})")
+                for option in criterion.options
+                if counted[option.slug] or option.slug in chosen
+            ]
 
 
 def resource_listing_context(index_page, request):
@@ -177,8 +180,9 @@ def resource_listing_context(index_page, request):
             counts = facet_counts(entries, criteria, selection)
         else:
             counts = None  # the kept form shows them: no need to count
-    form = ResourceFilterForm(request.GET, criteria, counts)
-    form.is_valid()
+    if counts is not None:  # the form is drawn: offer the values with their counts
+        form = ResourceFilterForm(request.GET, criteria, counts)
+        form.is_valid()
     paginator = Paginator(matching, RESOURCES_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     ids = [entry.pk for entry in page_obj.object_list]

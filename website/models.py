@@ -28,7 +28,7 @@ from core.ics import calendar_response
 from core.pages import SectionPage
 from core.searchable import IndexEntry
 from core.visibility import reader_of, visible_to
-from knowledge.models import StructurePage
+from knowledge.models import StructureIndexPage, StructurePage
 from knowledge.searchable import (
     first_structure,
     local_date,
@@ -53,6 +53,9 @@ from .trash.models import TrashedPage, TrashFolderPage  # noqa: F401 (the trash'
 EVENTS_PER_PAGE = 10
 HOME_EVENTS = 3
 HOME_POSTS = 3
+# A handful of structures on the home page, however many the network has: the directory
+# lists them all.
+HOME_STRUCTURES = 6
 # The sub-route of the iCalendar files. Wagtail only serves paths made of letters, digits,
 # hyphens and underscores (no dot), so the file name is given by Content-Disposition.
 CALENDAR_ROUTE = "calendrier"
@@ -89,7 +92,7 @@ class HomePage(SectionPage):
         context["fragment_name"] = self.fragment_name()
         if fragments.lookup(self.fragment_name(), request) is not None:
             return context  # the news, events, lessons and structures, rendered for this reader
-        context["structures"] = StructurePage.objects.for_listing(request)
+        context.update(home_structures(request))
         context["latest_posts"] = list(
             visible_to(BlogPostPage.objects.for_listing(), request)[:HOME_POSTS]
         )
@@ -102,6 +105,17 @@ class HomePage(SectionPage):
             else []
         )
         return context
+
+
+def home_structures(request):
+    """The structures the home page shows (the most recently updated, a bounded number),
+    how many there are in all and the directory that lists them (two queries)."""
+    structures = list(StructurePage.objects.for_listing(request).recently_updated(HOME_STRUCTURES))
+    return {
+        "structures": structures,
+        "structure_count": structures[0].total if structures else 0,
+        "directory_page": visible_to(StructureIndexPage.objects.live(), request).first(),
+    }
 
 
 @register_setting(icon="date")

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
 from django.utils.formats import number_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +119,14 @@ class StructurePageQuerySet(PageQuerySet):
             .order_by("title")
             .select_related("structure_type", "departement", "context", "purchasing_organisation")
         )
+
+    def recently_updated(self, limit):
+        """The ``limit`` structures whose experience page was published last, each annotated
+        with ``total``, the number of structures before the limit: a window count, so that a
+        bounded selection and the size of the whole come in one query."""
+        return self.annotate(total=Window(Count("pk"))).order_by(
+            F("last_published_at").desc(nulls_last=True), "-pk"
+        )[:limit]
 
 
 class StructurePageForm(ChosenImagesMixin, WagtailAdminPageForm):

@@ -1,6 +1,8 @@
 """Lessons learned: the faceted listing, the lesson page's evidence, the structure side, the
 home page, follows and the demo."""
 
+import re
+from html import unescape
 from http import HTTPStatus
 from io import StringIO
 
@@ -19,6 +21,7 @@ from knowledge.lesson_vocabularies import (
     LessonKind,
     SustainabilityDimension,
 )
+from knowledge.lessons import FACET_LONG, FACET_SHOWN
 from knowledge.models import LessonPage, LessonSource, Sector, StructureType, Theme
 from knowledge.tests.factories import (
     ActionFactory,
@@ -56,8 +59,10 @@ def make_lesson(index, kind="levier", structures=(), members_only=False, **facet
 
 
 def counts(response, key):
-    facet = next(facet for facet in response.context["facets"] if facet["key"] == key)
-    return {option["slug"]: option["count"] for option in facet["options"]}
+    """The values offered on the facet ``key``, with their counts (``{}``: none offered)."""
+    facet = next((facet for facet in response.context["facets"] if facet["key"] == key), None)
+    offered = [*facet["options"], *facet["more"]] if facet else []
+    return {option["slug"]: option["count"] for option in offered}
 
 
 def titles(response):
@@ -89,24 +94,20 @@ def known(lessons, directory):
     }
 
 
-def test_facet_counts_match_known_data_with_zeros(client, known):
+def test_facet_counts_match_known_data(client, known):
     response = client.get(URL + "?theme=sourcing")
 
     assert response.status_code == HTTPStatus.OK
     assert titles(response) == {known["a"].title, known["b"].title}
-    # Within the selection (theme sourcing): one lever, one obstacle, nothing else.
-    assert counts(response, "nature") == {
-        "frein": 1,
-        "levier": 1,
-        "bonne-pratique": 0,
-        "point-de-vigilance": 0,
-    }
+    # Within the selection (theme sourcing): one lever, one obstacle; the kinds no lesson has
+    # are not offered (they would list nothing).
+    assert counts(response, "nature") == {"frein": 1, "levier": 1}
     # A facet's own selection is left out of its counts: what adding each value would list.
-    themes = counts(response, "theme")
-    assert (themes["sourcing"], themes["cout-global"], themes["gouvernance"]) == (2, 1, 1)
-    assert themes["competences"] == 0
-    assert counts(response, "levier")["critere-attribution"] == 1
+    assert counts(response, "theme") == {"sourcing": 2, "cout-global": 1, "gouvernance": 1}
+    assert counts(response, "levier") == {"critere-attribution": 1}
     assert counts(response, "structure") == {"pessac": 1}
+    # Nor is a facet none of these lessons has a value of.
+    assert "etape" not in {facet["key"] for facet in response.context["facets"]}
 
 
 def test_facets_combine_across_dimensions_and_within_one(client, known):
@@ -115,7 +116,7 @@ def test_facets_combine_across_dimensions_and_within_one(client, known):
 
     assert titles(both) == {known["a"].title}
     assert counts(both, "theme")["gouvernance"] == 1
-    assert counts(both, "theme")["cout-global"] == 0
+    assert "cout-global" not in counts(both, "theme")  # no lever on it: not offered
     assert titles(either) == {known["a"].title, known["c"].title}
     assert [f["value"] for f in either.context["active_filters"]] == [
         "Gouvernance et portage politique",
@@ -134,6 +135,52 @@ def test_members_only_lessons_count_for_members_only(client, member, known):
     assert visitor.context["cohort_size"] == 3
     assert known["d"].title in titles(as_member)
     assert counts(as_member, "theme")["sourcing"] == 3
+
+
+def test_a_value_without_lessons_is_not_offered_unless_ticked(client, known):
+    # No lesson on the theme "competences": ticking it alone lists nothing, and it stays
+    # offered (ticked, counted zero) so that it can be unticked.
+    plain = client.get(URL).content.decode()
+    ticked = client.get(URL + "?theme=competences&dimension=social")
+
+    assert 'value="competences"' not in plain
+    assert 'value="sourcing"' in plain
+    assert counts(ticked, "theme")["competences"] == 0
+    assert re.search(r'value="competences" id="[^"]+" checked>', ticked.content.decode())
+    assert ticked.context["found_count"] == 0
+    # The other facets count the lessons that tick competences would leave: none.
+    assert counts(ticked, "dimension") == {"social": 0}
+
+
+def test_a_long_facet_shows_the_most_frequent_values_and_the_rest_on_demand(
+    client, lessons, directory
+):
+    total = FACET_LONG + 2
+    structures = [
+        StructurePageFactory(parent=directory, title=f"Structure {n:02d}", slug=f"s-{n:02d}")
+        for n in range(total)
+    ]
+    # Structure n is drawn on by n + 1 lessons; the least frequent one is ticked.
+    for number, structure in enumerate(structures):
+        for _ in range(number + 1):
+            make_lesson(lessons, structures=[structure])
+
+    response = client.get(URL + "?structure=s-00")
+
+    facet = next(facet for facet in response.context["facets"] if facet["key"] == "structure")
+    shown = [option["slug"] for option in facet["options"]]
+    hidden = [option["slug"] for option in facet["more"]]
+    # FACET_SHOWN values first: the ticked one and the most frequent, in the facet's order.
+    cut = total - (FACET_SHOWN - 1)
+    assert shown == ["s-00", *(f"s-{n:02d}" for n in range(cut, total))]
+    assert hidden == [f"s-{n:02d}" for n in range(1, cut)]
+    html = unescape(response.content.decode())
+    disclosure = html.split('<details class="lesson-facets__more">')[1].split("</details>")[0]
+    assert f"{len(hidden)} autres valeurs" in disclosure
+    assert 'value="s-01"' in disclosure and 'value="s-00"' not in disclosure
+    # Still one form: a value behind the disclosure is a checkbox of the same fieldset.
+    fieldset = html.split("Tiré de l'expérience de")[1].split("</fieldset>")[0]
+    assert disclosure in fieldset
 
 
 @pytest.mark.parametrize(

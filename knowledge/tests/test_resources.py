@@ -1,6 +1,7 @@
 """Resources: pages, files and versions, audiences, the filtered listing, structure and home."""
 
 import datetime
+import re
 from html import unescape
 from http import HTTPStatus
 
@@ -247,10 +248,28 @@ def test_listing_counts_each_value_against_known_data(client, catalogue):
     assert response.context["resource_count"] == 3
     assert "Guide d'entretien (2)" in option_labels(response, "type")
     assert "Modèle ou clause type (1)" in option_labels(response, "type")
-    assert "Compte rendu (0)" in option_labels(response, "type")
     assert "Énergie (2)" in option_labels(response, "theme")
     assert "Restauration (1)" in option_labels(response, "secteur")
-    assert "Pessac (1)" in option_labels(response, "structure")
+    assert option_labels(response, "structure") == ["Indifférent", "Pessac (1)"]
+    # A value that would list nothing is not offered.
+    assert not [label for label in option_labels(response, "type") if label.startswith("Compte")]
+
+
+def test_a_value_listing_nothing_is_offered_only_when_chosen(client, catalogue, pessac):
+    StructurePageFactory(parent=pessac.get_parent(), title="Talence", slug="talence")
+
+    plain = unescape(client.get("/ressources/").content.decode())
+    chosen = client.get("/ressources/?type=compte-rendu")
+
+    assert 'value="talence"' not in plain and 'value="compte-rendu"' not in plain
+    assert chosen.context["resource_count"] == 0
+    assert not chosen.context["filter_form"].errors
+    assert "Compte rendu (0)" in option_labels(chosen, "type")
+    assert "Guide d'entretien (2)" in option_labels(chosen, "type")  # the other kinds, instead
+    # No resource of that kind: no theme nor structure would list anything with it.
+    assert option_labels(chosen, "theme") == ["Indifférent"]
+    assert option_labels(chosen, "structure") == ["Indifférent"]
+    assert re.search(r'<option value="compte-rendu" selected>', chosen.content.decode())
 
 
 def test_members_see_members_resources_in_list_and_counts(client, catalogue, member):
