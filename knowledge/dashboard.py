@@ -147,10 +147,12 @@ def fragment_name(index_page, sort=DEFAULT_SORT, number=1):
 
 def dashboard_page(index_page, request, sort, number):
     """The template's context for page ``number`` in order ``sort``, for ``request``'s
-    reader; a 404 for a page past the last, found by counting before anything is loaded."""
-    count = readable_structures(index_page, request).count()
+    reader; a 404 for a page past the last, found by counting before anything is loaded
+    (the first page always exists: no count for it)."""
     try:
-        Paginator(range(count), PAGE_SIZE).validate_number(number)
+        if number > 1:
+            count = readable_structures(index_page, request).count()
+            Paginator(range(count), PAGE_SIZE).validate_number(number)
         context = dashboard_context(dashboard_structures(index_page, request), sort, number)
     except EmptyPage as error:
         raise Http404(_("This page of the dashboard does not exist.")) from error
