@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import signals
 
-from .site_cache import invalidate, remember
+from .site_cache import invalidate, remember, remembering
 from .visibility import forget_groups, groups_of
 
 
@@ -51,6 +51,7 @@ class PermissionsMixin:
             or user_obj.is_anonymous
             or obj is not None
             or user_obj.is_superuser  # every permission: Django's own query, rarely needed
+            or not remembering()  # Django's two queries then read less than every group's
         ):
             return super()._get_permissions(user_obj, obj, from_name)
         cache_name = f"_{from_name}_perm_cache"  # on the user, as ModelBackend keeps them

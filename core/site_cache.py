@@ -122,6 +122,7 @@ def invalidate():
 REMEMBERED_MAX = 64
 _remembered = OrderedDict()
 _remembered_lock = threading.Lock()
+_remembered_generation = [None]  # the generation of what is remembered
 
 
 def in_transaction():
@@ -133,6 +134,20 @@ def in_transaction():
 def forget_all():
     """Drop what this process remembers (tests)."""
     _remembered.clear()
+    _remembered_generation[0] = None
+
+
+def _keep(key, current, value):
+    """Remember ``value`` for the generation ``current``: what an older generation left is
+    dropped at once (nobody reads it again), the least recently used beyond the limit too.
+    Called with the lock held."""
+    if _remembered_generation[0] != current:
+        _remembered.clear()
+        _remembered_generation[0] = current
+    _remembered[key] = (current, value)
+    _remembered.move_to_end(key)
+    while len(_remembered) > REMEMBERED_MAX:
+        _remembered.popitem(last=False)
 
 
 def request_generation(request=None):
@@ -168,8 +183,5 @@ def remember(key, compute, request=None):
             return kept[1]
     value = compute()
     with _remembered_lock:
-        _remembered[key] = (current, value)
-        _remembered.move_to_end(key)
-        while len(_remembered) > REMEMBERED_MAX:
-            _remembered.popitem(last=False)
+        _keep(key, current, value)
     return value

@@ -207,6 +207,12 @@ if not env("REDIS_URL", default=""):
         "MAX_BYTES": env.int("RAA_PAGE_CACHE_MEGABYTES", default=32) * 1024 * 1024,
     }
 
+# Sessions stay in the database (Django's default), not "cached_db": with the local-memory cache
+# each worker would keep its own copy, and a logout served by one worker would leave the
+# session alive in the others; with Redis, a logout while Redis is unreachable
+# (core.cache.ResilientRedisCache skips the deletion) would bring it back afterwards. One
+# indexed query per logged-in request is the price of a logout that always holds.
+
 # Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or
 # deletion in these apps (except core.page_cache.IGNORED_MODELS and these) invalidates them all.
 RAA_PAGE_CACHE_SECONDS = env.int("RAA_PAGE_CACHE_SECONDS", default=300)
@@ -237,7 +243,9 @@ RAA_FRAGMENT_CACHE_SECONDS = env.int("RAA_FRAGMENT_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "members.User"
 # Django's and allauth's backends, their permissions remembered per process until a change
-# (core.auth_backends): a member's page runs no permission query.
+# (core.auth_backends): a member's page runs no permission query. A session names the backend
+# that logged its person in: those opened before this list changed end, and people log in once
+# again.
 AUTHENTICATION_BACKENDS = [
     "core.auth_backends.ModelBackend",
     "core.auth_backends.AuthenticationBackend",
