@@ -1,5 +1,5 @@
 """The blog's listing, sidebar, post neighbours and related posts kept per reader's rights
-(``blog.listing``, the ``blog-related-*`` fragment) until the site changes: a visitor never
+(``blog.listing``, the post's kept body: ``blog.post_body``) until the site changes: a visitor never
 gets what was computed for a member, and a new post shows at once."""
 
 import datetime
