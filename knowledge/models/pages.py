@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from core.pages import SectionPage
+from core.site_cache import fragments_enabled
 from knowledge.dashboard import dashboard_view
 from knowledge.directory import directory_context
 from knowledge.experience import body_is_kept
@@ -36,9 +37,11 @@ class StructureIndexPage(RoutablePageMixin, SectionPage):
             except Http404:
                 rest = path_components[1:]
                 found = StructurePage.objects.child_of(self).filter(slug=path_components[0])
-                structure = (found.with_sections() if rest else found).first()
+                # Read alone first when its body may be kept for the reader.
+                peek = not rest and fragments_enabled()
+                structure = (found if peek else found.with_sections()).first()
                 if structure is not None:
-                    if not rest and not body_is_kept(structure, request):
+                    if peek and not body_is_kept(structure, request):
                         structure = found.with_sections().get(pk=structure.pk)
                     return structure.route(request, rest)
         return super().route(request, path_components)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+import wagtail_factories
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
@@ -186,6 +187,20 @@ def test_a_new_measurement_and_an_edited_action_show_at_once(pessac, member):
     pessac.save_revision().publish()
     assert "Cantine bio et locale" in page_of(reader)
     assert "Cantine bio et locale" in page_of(team)
+
+
+def test_the_logo_is_kept_and_shown_to_every_reader(pessac, member):
+    pessac.logo = wagtail_factories.ImageFactory(file__width=800, file__height=400)
+    pessac.save()
+    logo = re.compile(r'<img [^>]*src="/media/images/[^"]*\.max-240x120\.[a-z]+"')
+    visitor, reader = client_of(), client_of(member)
+    assert logo.search(page_of(visitor))
+    assert logo.search(page_of(reader))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert logo.search(page_of(reader))
+    # Kept: neither the image nor its rendition was read.
+    assert not any("wagtailimages" in query["sql"] for query in queries.captured_queries)
 
 
 def test_a_preview_neither_uses_nor_fills_the_kept_body(pessac):
