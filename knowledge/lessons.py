@@ -27,7 +27,7 @@ from django.db.models import Count, F, Value
 from django.utils.translation import gettext_lazy as _
 
 from core import fragments
-from core.visibility import bearing_on, covered, page_restrictions, visible_to
+from core.visibility import bearing_on, covered, covering, page_restrictions, visible_to
 from knowledge.directory import UNKNOWN_VALUE, SlugsField
 from knowledge.lesson_vocabularies import (
     BuyingStep,
@@ -64,6 +64,10 @@ class Facet:
     def __post_init__(self):
         positions = {slug: number for number, (slug, _label) in enumerate(self.options)}
         object.__setattr__(self, "positions", positions)
+
+    def choices(self):
+        """The options, for a form field that reads them only when a value is given."""
+        return self.options
 
     def ordered(self, slugs):
         """The known ``slugs`` in the options' order."""
@@ -143,7 +147,9 @@ class LessonFilterForm(forms.Form):
         for facet in facets:
             self.fields[facet.key] = SlugsField(
                 label=facet.label,
-                choices=facet.options,
+                # Read only to check the values given: a view without filters does not go
+                # through every structure.
+                choices=facet.choices,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"invalid_choice": UNKNOWN_VALUE},
@@ -325,7 +331,7 @@ def lessons_context(index_page, request):
         page = None
     lessons = list(page.object_list) if page else []
     for lesson in lessons:
-        lesson.members_only = any(r.covers(lesson.path) for r in restrictions)
+        lesson.members_only = bool(covering(lesson.path, restrictions))
     selection = selection or {}
     pairs_url = query_url("", selection, facets)
     follow_targets = [

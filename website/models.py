@@ -27,7 +27,7 @@ from core.access import refuse
 from core.ics import calendar_response
 from core.pages import SectionPage
 from core.searchable import IndexEntry
-from core.visibility import reader_of, visible_to
+from core.visibility import bearing_on, page_restrictions, reader_of, visible_to
 from knowledge.models import StructureIndexPage, StructurePage
 from knowledge.searchable import (
     first_structure,
@@ -108,13 +108,23 @@ class HomePage(SectionPage):
 
 
 def home_structures(request):
-    """The structures the home page shows (the most recently updated, a bounded number),
-    how many there are in all and the directory that lists them (two queries)."""
-    structures = list(StructurePage.objects.for_listing(request).recently_updated(HOME_STRUCTURES))
+    """The structures the home page shows: the most recently updated few of those the
+    directory lists (anyone may read them: none when the directory itself is restricted), how
+    many it lists and the directory (two queries). Only the restrictions bearing on the
+    directory filter them: the query does not carry every members-only page's path."""
+    directory = StructureIndexPage.objects.live().first()
+    if directory is None:
+        return {"structures": [], "structure_count": 0, "directory_page": None}
+    restrictions = page_restrictions(request)
+    structures = list(
+        StructurePage.objects.children_of(directory)
+        .for_listing(restrictions=bearing_on(directory.path, restrictions))
+        .recently_updated(HOME_STRUCTURES)
+    )
     return {
         "structures": structures,
         "structure_count": structures[0].total if structures else 0,
-        "directory_page": visible_to(StructureIndexPage.objects.live(), request).first(),
+        "directory_page": directory,
     }
 
 

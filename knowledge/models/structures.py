@@ -120,6 +120,12 @@ class StructurePageQuerySet(PageQuerySet):
             .select_related("structure_type", "departement", "context", "purchasing_organisation")
         )
 
+    def children_of(self, index_page):
+        """The structures below ``index_page``, found through the index on the tree path:
+        ``child_of`` alone is a ``LIKE`` that SQLite answers by reading the whole page tree."""
+        last = index_page.path + self.model.alphabet[-1] * self.model.steplen
+        return self.child_of(index_page).filter(path__gt=index_page.path, path__lte=last)
+
     def recently_updated(self, limit):
         """The ``limit`` structures whose experience page was published last, each annotated
         with ``total``, the number of structures before the limit: a window count, so that a

@@ -95,3 +95,13 @@ def test_home_queries_do_not_grow_with_structures(client, member, directory, rea
 
     assert len(many) == len(few)
     assert len(card_links(section)) == HOME_STRUCTURES
+
+
+def test_a_members_only_directory_leaves_the_visitor_neither_cards_nor_link(client, directory):
+    add_structures(directory, 2)
+    PageViewRestriction.objects.create(page=directory, restriction_type=PageViewRestriction.LOGIN)
+
+    section = home_structures(client)
+
+    assert card_links(section) == []
+    assert 'href="/structures/"' not in section

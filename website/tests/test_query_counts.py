@@ -46,10 +46,11 @@ from website.tests.factories import EventIndexPageFactory, EventPageFactory, Sta
 # work of issue 14: a page that needs more has a reason to, to be found before raising its
 # ceiling. The blog's pages make 3 more since issue 15 (the sidebar's tags, years and authors,
 # each counted over the posts the reader may see), a post 4 more, a structure page 1 more for a
-# member (the right to add a measurement). None: the page refuses that reader (the login page
-# or a 403).
+# member (the right to add a measurement), the home page 1 more since it shows a handful of
+# structures with a link to the directory (the directory page). None: the page refuses that
+# reader (the login page or a 403).
 CEILINGS = {
-    "home": (18, 23, 31),
+    "home": (19, 24, 32),
     "blog": (16, 22, 25),
     "blog category": (17, 23, 26),
     "blog tag": (17, 23, 26),
