@@ -84,3 +84,15 @@ def keep(name, request, html, per_reader=True):
     seconds = getattr(settings, "RAA_FRAGMENT_CACHE_SECONDS", 300)
     cache.set(fragment_key, html, seconds)
     getattr(request, FOUND_ATTRIBUTE, {}).pop(name, None)
+
+
+def page_number(request, most_digits=3):
+    """``?page=``'s number when it is a plain one (``1`` when absent), else None: a listing
+    keeps a page as a fragment only under such a number (any other value is shown as Django's
+    paginator reads it, never kept: nobody fills the cache with made-up keys)."""
+    if getattr(request, "is_preview", False):
+        return None
+    number = request.GET.get("page", "1")
+    if number.isascii() and number.isdigit() and len(number) <= most_digits:
+        return int(number)
+    return None

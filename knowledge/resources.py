@@ -185,9 +185,19 @@ def resource_listing_context(index_page, request):
         form.is_valid()
     paginator = Paginator(matching, RESOURCES_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    ids = [entry.pk for entry in page_obj.object_list]
-    by_id = ResourcePage.objects.filter(pk__in=ids).for_listing().in_bulk()
-    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    # The page of cards is kept rendered per valid selection, page and reader's rights.
+    number = fragments.page_number(request)
+    results_fragment = None
+    if selection is not None and number is not None:
+        results_fragment = (
+            f"resource-results:{index_page.pk}:{canonical_query(selection)}:page-{number}"
+        )
+    if results_fragment and fragments.lookup(results_fragment, request) is not None:
+        page_obj.object_list = []  # the kept cards show them
+    else:
+        ids = [entry.pk for entry in page_obj.object_list]
+        by_id = ResourcePage.objects.filter(pk__in=ids).for_listing().in_bulk()
+        page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
     pairs = [(key, slug) for key, slugs in (selection or {}).items() for slug in slugs]
     return {
         "resources": page_obj,
@@ -199,6 +209,7 @@ def resource_listing_context(index_page, request):
         "query_prefix": urlencode(pairs) + "&" if pairs else "",
         "followed_term": followed_term(criteria, selection or {}),
         "filters_fragment": filters_fragment,
+        "results_fragment": results_fragment,
     }
 
 

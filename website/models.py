@@ -224,10 +224,9 @@ class EventIndexPage(RoutablePageMixin, SectionPage):
         """
         context = super().get_context(request, *args, **kwargs)
         context["feed_url"] = self.get_feed_url(request)
-        number = _plain_page_number(request)
-        kept = number is not None and not getattr(request, "is_preview", False)
-        context["listing_fragment"] = f"agenda-{self.pk}-page-{number}" if kept else None
-        if kept and fragments.lookup(context["listing_fragment"], request) is not None:
+        number = fragments.page_number(request)
+        context["listing_fragment"] = None if number is None else f"agenda-{self.pk}-page-{number}"
+        if number is not None and fragments.lookup(context["listing_fragment"], request):
             return context
         # The path range lets SQLite use the tree path's index (child_of alone is a LIKE that
         # reads the whole page tree).
@@ -252,14 +251,6 @@ class EventIndexPage(RoutablePageMixin, SectionPage):
         return calendar_response(
             request, events, filename="agenda-reseau-raa.ics", name=_("RAA network agenda")
         )
-
-
-def _plain_page_number(request, most_digits=3):
-    """``?page=``'s number when it is a plain one (``1`` when absent), else None."""
-    number = request.GET.get("page", "1")
-    if number.isascii() and number.isdigit() and len(number) <= most_digits:
-        return int(number)
-    return None
 
 
 class EventPageQuerySet(PageQuerySet):

@@ -86,3 +86,37 @@ def test_resource_counts_follow_a_new_resource(client, library, catalogue):  # n
     html = resource_html(client, "/ressources/?type=guide-entretien")
     assert "Énergie (2)" in html
     assert "Guide e" in html
+
+
+def html_and_sql(client, url):
+    """The page and the SQL it ran (read through a wrapper: ``connection.queries`` is emptied
+    by each request, which a ``CaptureQueriesContext`` around a request can miscount)."""
+    ran = []
+
+    def record(execute, sql, params, many, context):
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        html = resource_html(client, url)
+    return html, ran
+
+
+def test_a_kept_page_of_resources_is_not_read_again_and_each_page_is_its_own(
+    client,
+    member,
+    library,  # noqa: F811
+):
+    for number in range(14):
+        make_resource(library, f"r-{number:02d}")
+    client.force_login(member)
+    first, rendered = html_and_sql(client, "/ressources/?page=1")
+    again, kept = html_and_sql(client, "/ressources/?page=1")
+    second = resource_html(client, "/ressources/?page=2")
+
+    assert any("knowledge_resourcepage" in sql for sql in rendered)  # the first view reads...
+    assert not any("knowledge_resourcepage" in sql for sql in kept)  # ...the next ones do not
+    cards = re.compile(r'class="card__title"><a href="[^"]+">([^<]+)</a>')
+    assert cards.findall(again) == cards.findall(first)
+    assert set(cards.findall(second)).isdisjoint(cards.findall(first))
+    assert cards.findall(second)
