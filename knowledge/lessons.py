@@ -320,18 +320,15 @@ def lessons_context(index_page, request):
     else:
         found = filtered(cohort, facets, selection)
         found_count = counts[FOUND].get(FOUND, 0)
-    # The cards show each lesson's kind and themes.
-    shown = found.order_by("-first_published_at", "-pk").select_related("kind")
-    paginator = Paginator(shown.prefetch_related("themes"), LESSONS_PER_PAGE)
-    paginator.count = found_count  # counted with the facets: no second COUNT query
-    page_number = request.GET.get("page") or 1
-    try:
-        page = paginator.page(page_number)
-    except (EmptyPage, PageNotAnInteger):
-        page = None
-    lessons = list(page.object_list) if page else []
-    for lesson in lessons:
-        lesson.members_only = bool(covering(lesson.path, restrictions))
+    # The page of cards is kept rendered per valid selection, page and reader's rights.
+    number = fragments.page_number(request)
+    results_fragment = None
+    if selection is not None and number is not None:
+        results_fragment = f"lesson-results:{index_page.pk}:{canonical}:page-{number}"
+    if results_fragment and fragments.lookup(results_fragment, request) is not None:
+        page, lessons = None, []  # the kept cards show them
+    else:
+        page, lessons = lessons_page(found, found_count, request, restrictions)
     selection = selection or {}
     pairs_url = query_url("", selection, facets)
     follow_targets = [
@@ -353,4 +350,21 @@ def lessons_context(index_page, request):
         # What the pagination include puts before ``page=``: the facets in use.
         "query_prefix": f"{pairs_url[1:]}&" if pairs_url else "",
         "facets_fragment": facets_fragment,
+        "results_fragment": results_fragment,
     }
+
+
+def lessons_page(found, found_count, request, restrictions):
+    """The page of lessons asked for (None when out of range) and its lessons, each with
+    what its card shows: kind, themes, whether it is for members only."""
+    shown = found.order_by("-first_published_at", "-pk").select_related("kind")
+    paginator = Paginator(shown.prefetch_related("themes"), LESSONS_PER_PAGE)
+    paginator.count = found_count  # counted with the facets: no second COUNT query
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page = None
+    lessons = list(page.object_list) if page else []
+    for lesson in lessons:
+        lesson.members_only = bool(covering(lesson.path, restrictions))
+    return page, lessons

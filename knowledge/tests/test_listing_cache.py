@@ -120,3 +120,15 @@ def test_a_kept_page_of_resources_is_not_read_again_and_each_page_is_its_own(
     assert cards.findall(again) == cards.findall(first)
     assert set(cards.findall(second)).isdisjoint(cards.findall(first))
     assert cards.findall(second)
+
+
+def test_a_kept_page_of_lessons_is_not_read_again(client, member, known):  # noqa: F811
+    client.force_login(member)
+    first, rendered = html_and_sql(client, "/enseignements/?theme=sourcing")
+    again, kept = html_and_sql(client, "/enseignements/?theme=sourcing")
+
+    assert any("knowledge_lessonpage" in sql for sql in rendered)
+    assert not any("knowledge_lessonpage" in sql for sql in kept)
+    cards = re.compile(r'class="card__title"><a href="[^"]+">([^<]+)</a>')
+    assert cards.findall(again) == cards.findall(first)
+    assert cards.findall(first)
