@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from core import fragments
@@ -318,11 +319,22 @@ def region_map(departement_counts, base_url):
 FILTER_KEYS = ("type", "taille", "contexte", "departement", "engagement", "organisation", "secteur")
 
 
+# Cards a page of the directory shows: the map and the diversity panel show every structure.
+STRUCTURES_PER_PAGE = 24
+
+
+def page_of_cards(request):
+    """The page of cards asked for: ``?page=``'s plain number, else the first."""
+    return fragments.page_number(request) or 1
+
+
 def fragment_name(index_page, request):
     """The directory's fragment (filters, list, map, diversity panel) for this address: the
-    filters given, in their order, decide what it shows (see ``core.fragments``)."""
+    filters given, in their order, and the page of cards decide what it shows (see
+    ``core.fragments``)."""
     given = urlencode([(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key)])
-    digest = hashlib.sha256(f"{request.path}?{given}".encode()).hexdigest()[:32]
+    address = f"{request.path}?{given}&page={page_of_cards(request)}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"directory:{index_page.pk}:{digest}"
 
 
@@ -343,11 +355,17 @@ def directory_data(index_page, request):
     form = DirectoryFilterForm(request.GET, criteria)
     selection = form.get_selection()
     structures = [] if selection is None else filter_structures(cohort, criteria, selection)
+    page = Paginator(structures, STRUCTURES_PER_PAGE).get_page(page_of_cards(request))
+    pairs = [(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key)]
     counts = count_by_criterion(cohort, criteria)
     diversity = diversity_panel(counts, len(cohort), base_url)
     departements = next(entry for entry in counts if entry["criterion"].key == "departement")
     return {
-        "structures": structures,
+        "structures": page.object_list,
+        "structures_page": page,
+        "structure_count": len(structures),
+        # What the pagination include puts before ``page=``: the filters in use.
+        "query_prefix": urlencode(pairs) + "&" if pairs else "",
         "cohort_size": len(cohort),
         "filter_form": form,
         "active_filters": active_filters(criteria, selection or {}, base_url),

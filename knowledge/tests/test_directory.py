@@ -468,3 +468,44 @@ def test_directory_queries_do_not_grow_with_the_number_of_structures(client, dir
     many = queries_for(client, url)
 
     assert many == few
+
+
+# Pages of cards
+
+
+def test_the_directory_shows_its_cards_a_page_at_a_time_and_counts_them_all(client, directory):
+    for number in range(30):
+        make_structure(directory, title=f"Structure {number:02}", departement="gironde")
+
+    first = client.get("/structures/")
+    second = client.get("/structures/?page=2")
+
+    titles = [f"Structure {n:02}" for n in range(30)]
+    assert [s.title for s in first.context["structures"]] == titles[:24]
+    assert [s.title for s in second.context["structures"]] == titles[24:]
+    html = first.content.decode()
+    assert "30 structures" in html
+    assert 'href="?page=2"' in html and 'rel="next"' in html
+    assert "Page 1 sur 2" in html
+    # the map and the diversity panel still count every structure, on every page
+    counted = [row["count"] for row in first.context["departement_rows"] if row["count"]]
+    assert counted == [30]
+    assert second.context["departement_rows"] == first.context["departement_rows"]
+
+
+def test_a_filtered_directory_keeps_its_filters_from_page_to_page(client, directory):
+    for number in range(26):
+        make_structure(directory, title=f"Ville {number:02}", structure_type="commune")
+    make_structure(directory, title="SDIS", structure_type="etablissement-public")
+
+    html = client.get("/structures/?type=commune").content.decode()
+
+    assert 'href="?type=commune&amp;page=2"' in html
+    assert listed(client, "/structures/?type=commune&page=2") == ["Ville 24", "Ville 25"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "%C2%B2", "999"])
+def test_odd_pages_of_the_directory_never_fail(client, directory, page):
+    make_structure(directory, title="Alpha")
+
+    assert listed(client, f"/structures/?page={page}") == ["Alpha"]
