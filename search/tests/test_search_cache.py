@@ -117,3 +117,26 @@ def test_an_unpublished_page_leaves_the_kept_answers(
         pages["public"].unpublish()
 
     assert titles(client, "zéphyr") == []
+
+
+def test_what_a_visitor_may_find_is_remembered_until_a_restriction_changes(
+    client, pages, monkeypatch
+):
+    from search import service
+
+    computed = []
+    original = service.audience_for
+
+    def counted(who, restrictions=None):
+        computed.append(who)
+        return original(who, restrictions)
+
+    monkeypatch.setattr(service, "audience_for", counted)
+    assert titles(client, "zéphyr") == ["Zéphyr public"]
+    assert titles(client, "zéphyr", page=1) == ["Zéphyr public"]
+    assert len(computed) == 1  # the second search reused the visitor's audience
+
+    restrict(pages["public"], Group.objects.get(name=MEMBERS_GROUP))
+
+    assert titles(client, "zéphyr") == []
+    assert len(computed) == 2  # recomputed after the change
