@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) files of the agenda, written with the ``icalendar`` package."""
+"""iCalendar (RFC 5545) files of the agenda, written with the ``icalendar`` package.
+
+``icalendar`` is imported when a calendar file is written, not with the site: it would cost
+each worker ~3 MB of memory for the few requests that ask for one.
+"""
 
 import html
 import re
@@ -10,7 +14,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
-from icalendar import Calendar, Event, vText
 
 from core.links import absolute_url
 
@@ -49,6 +52,8 @@ def utc(moment):
 
 def build_event(request, event, host, stamp):
     """The VEVENT of an ``EventPage``."""
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", f"event-{event.pk}@{host}")
     vevent.add("dtstamp", stamp)
@@ -73,6 +78,8 @@ def build_event(request, event, host, stamp):
 
 def build_calendar(request, events, name):
     """A VCALENDAR holding one VEVENT per page of ``events``."""
+    from icalendar import Calendar, vText
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -78,7 +78,7 @@ def generation():
         cache.add(GENERATION_KEY, time.time_ns(), None)  # kept until bumped
         number = cache.get(GENERATION_KEY)
     if number is None:
-        return None  # the cache is unreachable (core.cache): no change could be told
+        return None  # the cache is unreachable (core.redis_cache): no change could be told
     if not _process_local():
         return str(number)
     try:

@@ -18,14 +18,14 @@ env = environ.Env()
 def redis_cache(url, prefix="raa"):
     """Django's Redis cache for ``url``, or local memory when ``url`` is empty.
 
-    ``core.cache.ResilientRedisCache``: while Redis is unreachable, the site serves without the
-    cache (misses, nothing stored, a logged warning) instead of failing; it waits at most a
-    second for Redis on each call.
+    ``core.redis_cache.ResilientRedisCache``: while Redis is unreachable, the site serves
+    without the cache (misses, nothing stored, a logged warning) instead of failing; it waits
+    at most a second for Redis on each call.
     """
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
     return {
-        "BACKEND": "core.cache.ResilientRedisCache",
+        "BACKEND": "core.redis_cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": prefix,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -210,7 +210,7 @@ if not env("REDIS_URL", default=""):
 # Sessions stay in the database (Django's default), not "cached_db": with the local-memory cache
 # each worker would keep its own copy, and a logout served by one worker would leave the
 # session alive in the others; with Redis, a logout while Redis is unreachable
-# (core.cache.ResilientRedisCache skips the deletion) would bring it back afterwards. One
+# (core.redis_cache.ResilientRedisCache skips the deletion) would bring it back afterwards. One
 # indexed query per logged-in request is the price of a logout that always holds.
 
 # Visitors' page views served from the cache (core.page_cache); 0 turns it off. Any save or

@@ -277,7 +277,7 @@ def redis_down():
     """The default cache is Redis at a closed port."""
     redis = {
         "default": {
-            "BACKEND": "core.cache.ResilientRedisCache",
+            "BACKEND": "core.redis_cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -290,10 +290,10 @@ def redis_down():
 def test_pages_are_served_when_redis_is_down_and_the_failure_is_logged(
     home_page, redis_down, caplog
 ):
-    from core import cache as resilient
+    from core import redis_cache as resilient
 
     resilient.ResilientRedisCache._last_warning = 0.0  # noqa: SLF001
-    with caplog.at_level(logging.WARNING, logger="core.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.redis_cache"):
         response = Client().get("/")
 
     assert response.status_code == HTTPStatus.OK
@@ -336,7 +336,7 @@ def redis_reachable():
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
 def test_the_resilient_cache_stores_values_when_redis_is_up():
-    from core.cache import ResilientRedisCache
+    from core.redis_cache import ResilientRedisCache
 
     cache = ResilientRedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "raa-faults-test"})
     cache.delete_many(["key", "count"])

@@ -65,7 +65,8 @@ def test_check_deploy_passes_under_production_settings():
 
 
 def test_redis_url_selects_the_resilient_redis_cache_and_empty_means_local_memory():
-    assert redis_cache("redis://127.0.0.1:6379/1")["BACKEND"] == "core.cache.ResilientRedisCache"
+    backend = redis_cache("redis://127.0.0.1:6379/1")["BACKEND"]
+    assert backend == "core.redis_cache.ResilientRedisCache"
     assert redis_cache("")["BACKEND"].endswith("locmem.LocMemCache")
 
 
