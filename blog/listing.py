@@ -13,6 +13,7 @@ member, coordinator), which decides whose names a reader sees and which comment 
 """
 
 import bisect
+from array import array
 from dataclasses import dataclass
 
 from core.fragments import audience
@@ -56,37 +57,53 @@ def fragment_name(kind, *parts, request):
     return ":".join(["blog", kind, *(str(part) for part in parts), found])
 
 
+# A dated post's place as one integer, its date's ordinal then its id (ids stay below 2**40):
+# ordered as ``(date, id)``, and ten thousand of them take 80 KB in an ``array`` where tuples
+# of a date and an id took 1.5 MB in every process, for every audience it remembers.
+ID_BITS = 40
+ID_MASK = (1 << ID_BITS) - 1
+
+
+def dated_key(date, pk):
+    return (date.toordinal() << ID_BITS) | pk
+
+
 @dataclass(frozen=True)
 class Visible:
     """A blog's live posts one audience may see: ``listing``, their ids newest first (as
-    ``BlogPostQuerySet.for_listing`` orders them); ``dated``, ``(date, id)`` of those with a
-    date, oldest first (the order of a post's neighbours)."""
+    ``BlogPostQuerySet.for_listing`` orders them); ``dated``, the ``dated_key`` of those with
+    a date, ascending (the order of a post's neighbours). Both are ``array``s of integers."""
 
-    listing: tuple
-    dated: tuple
+    listing: array
+    dated: array
 
     def neighbour_id(self, date, pk, older):
         """The id of the post just before (older) or after ``(date, pk)``, or None."""
         if date is None:
             return None
+        key = dated_key(date, pk)
         if older:
-            index = bisect.bisect_left(self.dated, (date, pk))
-            return self.dated[index - 1][1] if index > 0 else None
-        index = bisect.bisect_right(self.dated, (date, pk))
-        return self.dated[index][1] if index < len(self.dated) else None
+            index = bisect.bisect_left(self.dated, key)
+            return self.dated[index - 1] & ID_MASK if index > 0 else None
+        index = bisect.bisect_right(self.dated, key)
+        return self.dated[index] & ID_MASK if index < len(self.dated) else None
 
 
 def visible(blog, live, request):
     """``Visible`` posts of ``blog`` (``live``: its live posts) for ``request``'s reader."""
 
     def compute():
-        rows = list(
+        rows = (
             visible_to(live, request)
             .order_by("-date", "-first_published_at", "-pk")
             .values_list("pk", "date")
         )
-        dated = sorted((date, pk) for pk, date in rows if date is not None)
-        return Visible(listing=tuple(pk for pk, _ in rows), dated=tuple(dated))
+        listing, dated = array("q"), array("q")
+        for pk, date in rows.iterator(chunk_size=2000):  # no list of every row at once
+            listing.append(pk)
+            if date is not None:
+                dated.append(dated_key(date, pk))
+        return Visible(listing=listing, dated=array("q", sorted(dated)))
 
     return remember(("blog-visible", blog.pk, audience(request)), compute, request)
 

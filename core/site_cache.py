@@ -117,7 +117,7 @@ def invalidate():
 
 # At most this many values, the least recently used dropped first: keys include the reader's
 # rights (visitor, members, coordinators, each structure team's group...), and a value may be a
-# list of every visible post (about 1.5 MB at scale 50), so a process that saw many audiences
+# list of every visible post (80 KB at scale 50, once 1.5 MB), so a process that saw many audiences
 # would otherwise keep one per audience for ever.
 REMEMBERED_MAX = 64
 _remembered = OrderedDict()
