@@ -46,7 +46,6 @@ NOT_RECORDED = _("not recorded")
 # Structures per page of the structure-by-structure part: a phone's worth of rows.
 PAGE_SIZE = 25
 SORT_PARAMETER = "tri"
-PAGE_PARAMETER = "page"
 
 
 class Sort(NamedTuple):
@@ -133,10 +132,7 @@ def sort_of(request):
 
 def page_number(request):
     """The page asked for in ``?page=``: a whole number from 1, else 1 (as ``get_page``)."""
-    value = request.GET.get(PAGE_PARAMETER, "")
-    if value.isascii() and value.isdigit() and len(value) < 10 and int(value) >= 1:
-        return int(value)
-    return 1
+    return fragments.page_number(request, most_digits=9) or 1
 
 
 def fragment_name(index_page, sort=DEFAULT_SORT, number=1):
