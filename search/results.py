@@ -5,6 +5,7 @@ Both backends (``search.backends.database`` and ``search.backends.elasticsearch`
 their tests never know which one ran.
 """
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -43,6 +44,12 @@ FACETS = {
 }
 
 
+# Values a facet lists, the most frequent first (and the selected ones): a common word at the
+# scale of hundreds of structures matched entries of every one of them, and the page listed
+# them all. ``Query.complete_facet`` names a facet to list in full.
+FACET_VALUES_LISTED = 30
+
+
 @dataclass(frozen=True)
 class Query:
     """What a reader asked: free words, quoted phrases, facet filters and a page number."""
@@ -53,6 +60,7 @@ class Query:
     filters: dict = field(default_factory=dict)  # facet name -> tuple of values
     page: int = 1
     per_page: int = RESULTS_PER_PAGE
+    complete_facet: str = ""  # a facet of FACETS listed in full, or ""
 
     @property
     def words(self):
@@ -73,10 +81,10 @@ class Query:
 WORD = re.compile(r"\w+")  # "l'achat" gives "l" and "achat": elided articles are stop words
 
 
-def parse_query(raw, filters=None, page=1, per_page=RESULTS_PER_PAGE):
+def parse_query(raw, filters=None, page=1, per_page=RESULTS_PER_PAGE, complete_facet=""):
     """A ``Query`` from what was typed: cut to ``MAX_QUERY_LENGTH``; ``"a b"`` is a phrase;
     ``AND``, ``OR``, ``*``, ``(``, ``:`` and ``-`` mean nothing special (words are all a reader
-    means here); unknown facets are dropped."""
+    means here); unknown facets are dropped, and so is an unknown ``complete_facet``."""
     text = " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
     phrases = []
     for quoted in re.findall(r'"([^"]*)"', text):
@@ -100,6 +108,7 @@ def parse_query(raw, filters=None, page=1, per_page=RESULTS_PER_PAGE):
         filters={name: values for name, values in clean_filters.items() if values},
         page=max(1, page),
         per_page=per_page,
+        complete_facet=complete_facet if complete_facet in FACETS else "",
     )
 
 
@@ -144,10 +153,25 @@ class FacetValue:
 class Facet:
     name: str
     values: list  # of FacetValue, the most frequent first (years: the latest first)
+    unlisted: int = 0  # values with results left out of ``values`` (``listed``)
 
     @property
     def label(self):
         return FACETS[self.name]
+
+
+def listed(facet, query):
+    """``facet`` as the page lists it: its ``FACET_VALUES_LISTED`` first values and every
+    selected one, the others counted in ``unlisted``; in full when ``query`` asks for it."""
+    if facet.name == query.complete_facet or len(facet.values) <= FACET_VALUES_LISTED:
+        return facet
+    selected = query.filters.get(facet.name, ())
+    kept = [
+        value
+        for rank, value in enumerate(facet.values)
+        if rank < FACET_VALUES_LISTED or value.value in selected
+    ]
+    return Facet(facet.name, kept, unlisted=facet.unlisted + len(facet.values) - len(kept))
 
 
 @dataclass
@@ -163,6 +187,11 @@ class SearchResponse:
     @property
     def pages(self):
         return max(1, -(-self.total // self.query.per_page))
+
+    def listed(self):
+        """This answer with its facets as the page lists them (``listed``)."""
+        facets = [listed(facet, self.query) for facet in self.facets]
+        return dataclasses.replace(self, facets=facets)
 
 
 class SearchUnavailable(Exception):

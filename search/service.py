@@ -78,14 +78,15 @@ def query_from(params):
         clean_text(params.get("q", ""), MAX_QUERY_LENGTH * 2),
         filters=filters_from(params),
         page=page_number(params.get("page")),
+        complete_facet=params.get("facette", ""),
     )
 
 
 def cache_key(backend, query, audience, generation):
     """Where the answer of ``backend`` to ``query`` for ``audience`` is kept during
-    ``generation``: the audience exactly as ``search.privacy`` decides it (the paths the reader
-    may not read, whether members-only sections are found), so two readers share an answer
-    only when they may read the same things."""
+    ``generation``: the audience exactly as ``search.privacy`` decides it (its ``digest`` of
+    the paths the reader may not read and of whether members-only sections are found), so two
+    readers share an answer only when they may read the same things."""
     parts = repr(
         (
             type(backend).__module__,
@@ -97,8 +98,8 @@ def cache_key(backend, query, audience, generation):
             sorted((name, tuple(values)) for name, values in query.filters.items()),
             query.page,
             query.per_page,
-            audience.excluded_paths,
-            audience.sees_members_only,
+            query.complete_facet,
+            audience.digest,
         )
     )
     digest = hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
@@ -121,8 +122,9 @@ def _cache_set(key, value):
 
 
 def cached_search(backend, query, audience, request=None):
-    """``backend.search(query, audience)``, kept in the ``pages`` cache until the site's
-    generation changes (any edit, and any write to the index: ``search.indexing``) or
+    """``backend.search(query, audience)`` with its facets as the page lists them
+    (``SearchResponse.listed``), kept in the ``pages`` cache until the site's generation
+    changes (any edit, and any write to the index: ``search.indexing``) or
     ``RAA_FRAGMENT_CACHE_SECONDS`` pass. The same search is common (popular words, a reader
     paging back): each costs the database a full-text match, scoring and facet counts.
     Not kept when the fragment cache is off, inside a transaction, or while the cache is out
@@ -131,14 +133,14 @@ def cached_search(backend, query, audience, request=None):
     if request is not None:
         request._search_cache_key = None
     if not site_cache.fragments_enabled() or site_cache.in_transaction():
-        return backend.search(query, audience)
+        return backend.search(query, audience).listed()
     generation = site_cache.request_generation(request)
     if generation is None:
-        return backend.search(query, audience)
+        return backend.search(query, audience).listed()
     key = cache_key(backend, query, audience, generation)
     response = _cache_get(key)
     if response is None:
-        response = backend.search(query, audience)
+        response = backend.search(query, audience).listed()
         _cache_set(key, response)
     if request is not None:
         request._search_cache_key = key

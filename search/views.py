@@ -44,6 +44,9 @@ class FacetGroup:
     name: str
     label: str
     choices: list  # of FacetChoice: the backend's values, then selected values it left out
+    unlisted: int = 0  # values with results not listed (``search.results.listed``)
+    complete: bool = False  # listed in full at the reader's request (``?facette=``)
+    complete_url: str = ""  # the page with this facet listed in full, or back to its first values
 
     @property
     def visible(self):
@@ -62,11 +65,17 @@ class FacetGroup:
     def more_selected(self):
         return any(choice.selected for choice in self.more)
 
+    @property
+    def listed_count(self):
+        """How many values the complete list holds."""
+        return len(self.visible) + self.unlisted
+
     def as_dict(self):
         return {
             "name": self.name,
             "label": self.label,
             "values": [choice.as_dict() for choice in self.choices],
+            "unlisted": self.unlisted,
         }
 
 
@@ -87,13 +96,26 @@ def facet_groups(query, response):
                 shown = str(KINDS[value]) if name == "kind" and value in KINDS else value
                 choices.append(FacetChoice(value, shown, 0, True))
         if choices:
-            groups.append(FacetGroup(name, str(label), choices))
+            unlisted = getattr(by_name.get(name), "unlisted", 0)
+            complete = name == query.complete_facet
+            toggled = "" if complete else name
+            url = f"{reverse('search')}?{query_string(query, facette=toggled)}"
+            groups.append(
+                FacetGroup(
+                    name,
+                    str(label),
+                    choices,
+                    unlisted=unlisted,
+                    complete=complete,
+                    complete_url=url if unlisted or complete else "",
+                )
+            )
     return groups
 
 
 def query_string(query, **changes):
     """The URL parameters of ``query`` (words and filters), ``changes`` applied."""
-    params = {"q": query.text, **query.filters, **changes}
+    params = {"q": query.text, **query.filters, "facette": query.complete_facet, **changes}
     pairs = []
     for name, value in params.items():
         values = value if isinstance(value, list | tuple) else [value]
@@ -154,7 +176,7 @@ def html_answer(request, query, response, groups):
         answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return answer
     page_obj = Paginator(range(response.total), query.per_page).get_page(query.page)
-    clear = query_string(query, **dict.fromkeys(query.filters, ()))
+    clear = query_string(query, facette="", **dict.fromkeys(query.filters, ()))
     context.update(
         page_obj=page_obj,
         query_prefix=query_string(query) + "&" if query_string(query) else "",

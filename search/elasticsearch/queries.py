@@ -39,15 +39,17 @@ MAX_ANALYZED_OFFSET = 500_000  # a long document's text is highlighted within it
 SUGGESTION = "spelling"
 SUGGESTION_OPTIONS = 3  # per word: the best one a live public entry holds is kept
 FACET_SIZES = {"structure": 200, "year": 50}
+COMPLETE_FACET_SIZE = 1000  # a facet the reader asked to see in full (``Query.complete_facet``)
 
 
 class LabelledFacet(TermsFacet):
     """A terms facet that filters on ``facet.<name>`` and counts ``facet_label.<name>``, whose
     keys carry the label after the value (``responses.facets_from`` splits them)."""
 
-    def __init__(self, name):
+    def __init__(self, name, size=None):
         super().__init__(field=f"facet.{name}")
         self.name = name
+        self.size = size or FACET_SIZES.get(name, 100)
 
     def get_aggregation(self):
         # Years the latest first; other values the most frequent first, ties alphabetically.
@@ -56,7 +58,7 @@ class LabelledFacet(TermsFacet):
         return A(
             "terms",
             field=f"facet_label.{self.name}",
-            size=FACET_SIZES.get(self.name, 100),
+            size=self.size,
             order=order,
         )
 
@@ -126,6 +128,9 @@ class EntrySearch(FacetedSearch):
         self.audience = audience
         self.index = index
         self.using = using
+        if query.complete_facet:
+            complete = LabelledFacet(query.complete_facet, size=COMPLETE_FACET_SIZE)
+            self.facets = {**self.facets, query.complete_facet: complete}
         super().__init__(query=query, filters=dict(query.filters))
         start, size = window(query)
         self._s = self._s.extra(from_=start, size=size)

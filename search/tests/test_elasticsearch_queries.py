@@ -12,8 +12,8 @@ from .elasticsearch_client import RecordingClient
 from .elasticsearch_data import ALIAS, MEMBER, VISITOR
 
 
-def body_for(text="", filters=None, audience=MEMBER, page=1, per_page=10):
-    query = parse_query(text, filters, page=page, per_page=per_page)
+def body_for(text="", filters=None, audience=MEMBER, page=1, per_page=10, complete_facet=""):
+    query = parse_query(text, filters, page=page, per_page=per_page, complete_facet=complete_facet)
     return EntrySearch(query, audience, index=ALIAS, using=RecordingClient())._s.to_dict()
 
 
@@ -67,6 +67,19 @@ def test_an_empty_query_asks_for_the_facets_overview_only():
     assert (body["from"], body["size"]) == (0, 0)
     assert "theme" in body["aggs"]["_filter_theme"]["aggs"]
     assert "suggest" not in body and "highlight" not in body
+
+
+def test_a_facet_asked_in_full_asks_for_more_values_than_the_others():
+    def size(body, name):
+        return body["aggs"][f"_filter_{name}"]["aggs"][name]["terms"]["size"]
+
+    usual = body_for("achat")
+    complete = body_for("achat", complete_facet="structure")
+
+    assert size(usual, "structure") == 200
+    assert size(complete, "structure") == 1000
+    assert size(complete, "theme") == size(usual, "theme") == 100
+    assert size(body_for("achat", complete_facet="nope"), "structure") == 200
 
 
 def test_filters_without_words_ask_for_what_they_select_the_latest_first():

@@ -56,6 +56,9 @@ class StubBackend(SearchBackend):
             ),
             Facet("year", [FacetValue("2026", "2026", TOTAL)]),
         ]
+        if "nombreuses" in words:  # a common word: found at every one of 45 structures
+            values = [FacetValue(f"s{n}", f"Structure {n}", 100 - n) for n in range(45)]
+            facets.insert(1, Facet("structure", values))
         if query.is_empty:
             return SearchResponse(query=query, results=[], total=0, facets=facets)
         if "rien" in words:
@@ -358,6 +361,54 @@ def test_filters_are_kept_in_pagination_and_search_form_and_cleared_by_a_link(cl
 
 def test_no_clear_link_without_filters(client, home_page):
     assert "Effacer les filtres" not in page_html(client, {"q": "cantine"})
+
+
+def test_a_facet_of_many_values_lists_the_most_frequent_and_links_to_all(client, home_page):
+    html = page_html(client, {"q": "nombreuses", "theme": "climat"})
+
+    assert 'value="s29"' in html and 'value="s30"' not in html
+    assert (
+        '<a href="/recherche/?q=nombreuses&amp;theme=climat&amp;facette=structure">'
+        "Voir les 45 valeurs de « Structure »</a>" in html
+    )
+    assert "facette=theme" not in html  # two values: listed in full already
+    complete = page_html(client, {"q": "nombreuses", "theme": "climat", "facette": "structure"})
+    assert 'value="s44"' in complete
+    assert '<input type="hidden" name="facette" value="structure">' in complete
+    assert (
+        '<a href="/recherche/?q=nombreuses&amp;theme=climat">'
+        "Seulement les valeurs les plus fréquentes de « Structure »</a>" in complete
+    )
+
+
+def test_a_selected_value_beyond_the_listed_ones_stays_with_its_count(client, home_page):
+    html = page_html(client, {"q": "nombreuses", "structure": "s40"})
+
+    assert (
+        '<input type="checkbox" name="structure" value="s40" checked> Structure 40 '
+        '<span class="facet__count">(60)</span>' in html
+    )
+    assert 'value="s39"' not in html
+    assert "Voir les 45 valeurs" in html
+
+
+def test_an_unknown_facet_to_list_in_full_is_ignored(client, home_page):
+    html = page_html(client, {"q": "nombreuses", "facette": "inconnue"})
+
+    assert 'value="s30"' not in html and 'name="facette"' not in html
+    assert last_query().complete_facet == ""
+
+
+def test_json_says_how_many_values_a_facet_leaves_out(client, home_page):
+    data = client.get("/recherche/", {"q": "nombreuses", "format": "json"}).json()
+    complete = client.get(
+        "/recherche/", {"q": "nombreuses", "format": "json", "facette": "structure"}
+    ).json()
+
+    (structure,) = [facet for facet in data["facets"] if facet["name"] == "structure"]
+    assert (len(structure["values"]), structure["unlisted"]) == (30, 15)
+    (structure,) = [facet for facet in complete["facets"] if facet["name"] == "structure"]
+    assert (len(structure["values"]), structure["unlisted"]) == (45, 0)
 
 
 def test_an_empty_query_shows_the_facets_overview(client, home_page):
