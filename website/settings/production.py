@@ -1,5 +1,7 @@
 """Production: everything from the environment; refuses to start without its secrets."""
 
+import sys
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -30,6 +32,12 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # its whole schema again; PostgreSQL a connection and authentication round), a third of a
 # member's page (`make bench`).
 DATABASES = {"default": database(required("DATABASE_URL"), keep_seconds=600)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Django REST framework (which Wagtail's redirects app loads at start-up) imports
+    # django.contrib.postgres, and with it the PostgreSQL driver, whenever psycopg is installed:
+    # about 9 MB in every worker of a site on SQLite, which never uses it. Marked as missing,
+    # DRF goes without its PostgreSQL fields, as it does where psycopg is not installed.
+    sys.modules.setdefault("psycopg", None)
 # The documented deployment has one reverse proxy in front of gunicorn (see the README).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 

@@ -2,8 +2,9 @@
 
 Libraries only some requests or some deployments need are imported by those, not by every
 worker: redis-py when ``REDIS_URL`` names a server (~5 MB), icalendar when a calendar file is
-written (~3 MB), and of the stemmers the French one only (PyStemmer; the pure-Python
-snowballstemmer would load 30 languages, ~2 MB).
+written (~3 MB), of the stemmers the French one only (PyStemmer; the pure-Python
+snowballstemmer would load 30 languages, ~2 MB), and the PostgreSQL driver only on PostgreSQL
+(~9 MB).
 """
 
 import json
@@ -27,7 +28,7 @@ caches["default"].get("x")
 caches["pages"].get("x")
 from search.text import stem
 stem("achats")
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(sorted(name for name, module in sys.modules.items() if module)))
 """
 
 
@@ -57,6 +58,8 @@ def test_a_worker_on_the_defaults_loads_neither_redis_nor_icalendar_nor_other_st
     modules = worker_modules()
 
     assert "redis" not in modules
+    assert "psycopg" not in modules
+    assert "rest_framework" in modules  # what imported it before
     assert "icalendar" not in modules
     assert "search.text" in modules  # the check below means something
     assert not [name for name in modules if name.startswith("snowballstemmer.")]
@@ -67,3 +70,10 @@ def test_a_worker_with_redis_loads_redis():
     modules = worker_modules(REDIS_URL="redis://127.0.0.1:6379/0")
 
     assert "redis" in modules
+
+
+def test_a_worker_on_postgresql_loads_its_driver():
+    # The settings only: nothing connects while the worker starts.
+    modules = worker_modules(DATABASE_URL="postgresql://postgres@127.0.0.1:5432/unused")
+
+    assert "psycopg" in modules
