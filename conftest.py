@@ -71,6 +71,25 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.db_sensitive)
 
 
+UNGROUPED = {}  # node id: the message its test fails with (see check_xdist_groups)
+
+
+def check_xdist_groups(config, items):
+    """Under ``--dist loadgroup`` (``make test``), the tests of one ``xdist_group`` (the browser
+    tests, the backups' drill) run on one worker, so that what they build once (the demo server,
+    the drill's archive) is built once, not on every worker. pytest-xdist marks them by adding
+    ``@group`` to their node id, which pytest 9.2 ignores: such tests then fail, saying why,
+    rather than let every worker build everything (CI took half as long again)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            UNGROUPED[item.nodeid] = (
+                "pytest-xdist did not keep this xdist_group test with its group: keep pytest "
+                "and pytest-xdist at the versions of requirements-dev.txt."
+            )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     # Tests on the demo content after the others, module by module, so that each module
@@ -84,6 +103,7 @@ def pytest_collection_modifyitems(config, items):
             "demo_tree" in item.fixturenames,
         )
     )
+    check_xdist_groups(config, items)
     if HAS_CHROMIUM:
         return
     if IN_CI and any("browser" in item.keywords for item in items):
@@ -203,6 +223,8 @@ def _demo_test_rolls_back(request):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    if item.nodeid in UNGROUPED:
+        pytest.fail(UNGROUPED[item.nodeid], pytrace=False)
     if "atomic" in _DEMO and "demo_tree" not in item.fixturenames:
         from pytest_django.plugin import blocking_manager_key
 

@@ -30,8 +30,9 @@ from django.test.utils import override_settings
 from core.backups import iter_files, prune_backups
 
 # Each test runs in its own transaction on the test database, which it does not touch: the
-# drill works on databases of its own.
-pytestmark = pytest.mark.django_db
+# drill works on databases of its own, built once (``drill``): the module's tests stay on one
+# pytest-xdist worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("backups")]
 
 
 def folders(root, name):

@@ -96,19 +96,14 @@ def test_demo_accounts_are_created_once_and_printed(db, settings):
         ("membre@exemple.fr", "demo-membre"),
     ],
 )
-def test_demo_accounts_can_log_in(client, db, settings, email, password):
-    settings.DEBUG = True
-    call_command("load_demo_content", "--with-accounts", stdout=StringIO())
-
+def test_demo_accounts_can_log_in(client, demo_tree, email, password):
     response = client.post("/comptes/login/", {"login": email, "password": password})
 
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
 
 
-def test_demo_roles_take_effect(client, db, settings):
-    settings.DEBUG = True
-    call_command("load_demo_content", "--with-accounts", stdout=StringIO())
+def test_demo_roles_take_effect(client, demo_tree):
     pessac = Page.objects.get(slug="pessac")
     haillan = Page.objects.get(slug="le-haillan")
 
