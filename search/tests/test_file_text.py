@@ -117,6 +117,18 @@ def zipped(name, content):
         (b"\x00" * 100, "docx"),
         (pdf_bytes("texte"), "exe"),  # not a type we read
     ],
+    # Named: the zips hold their timestamps, and pytest-xdist's workers must collect the same ids.
+    ids=[
+        "empty",
+        "pdf-header-only",
+        "pdf-cut",
+        "broken-zip",
+        "odt-without-content",
+        "docx-unclosed",
+        "docx-entities",
+        "zeros",
+        "unread-type",
+    ],
 )
 def test_a_bad_file_gives_no_words_and_no_error(data, extension):
     assert extract_text(io.BytesIO(data), extension) == ""
