@@ -79,7 +79,7 @@ def check_xdist_groups(config, items):
     tests, the backups' drill) run on one worker, so that what they build once (the demo server,
     the drill's archive) is built once, not on every worker. pytest-xdist marks them by adding
     ``@group`` to their node id, which pytest 9.2 ignores: such tests then fail, saying why,
-    rather than let every worker build everything (CI took half as long again)."""
+    rather than let every worker build the demo server and the drill again."""
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
