@@ -174,10 +174,44 @@ def open_action_plan(page, demo_server):
     page.get_by_role("tab", name="Plan d'actions").click()
 
 
-def publish(page):
-    # "Publish" sits in the save button's menu; the menu's toggle is not what we test.
+# Stops Wagtail's autosave and waits for the save in flight or pending (its 500 ms debounce), if
+# any. An autosave of a new page creates it and points the form at its edit view: one that
+# fires just after "Publish" or "Submit" posts the new page a second time, and one of the two is
+# refused (the slug is taken); its history.replaceState also ends Playwright's wait for the
+# navigation before the real one. CI saw the first; the second, on PostgreSQL.
+STOP_AUTOSAVE = """async () => {
+    const form = document.querySelector("form[data-edit-form]");
+    const autosave = form && window.wagtail?.app?.getControllerForElementAndIdentifier(
+        form, "w-autosave"
+    );
+    if (!autosave) return;
+    autosave.activeValue = false;
+    while (autosave.submitPromise) await autosave.submitPromise.catch(() => null);
+}"""
+
+
+def click_editor_action(page, name):
+    """Clicks the editor's ``name`` button (``action-publish``, ``action-submit``), autosave
+    stopped first, and waits for the page it leads to."""
+    page.evaluate(STOP_AUTOSAVE)
+    # The buttons sit in the save button's menu; the menu's toggle is not what we test.
     with page.expect_navigation():
-        page.evaluate("document.querySelector('button[name=action-publish]').click()")
+        page.evaluate(f"document.querySelector('button[name={name}]').click()")
+
+
+def editor_messages(page):
+    """The admin's messages after an action, followed by each field's error if the form came
+    back with errors (so that a failed assertion on them says which field)."""
+    messages = page.locator(".messages").inner_text().strip()
+    return " ".join([messages, *page.locator(".error-message").all_inner_texts()])
+
+
+def publish(page):
+    click_editor_action(page, "action-publish")
+
+
+def submit_for_moderation(page):
+    click_editor_action(page, "action-submit")
 
 
 def watch_csp(page):

@@ -20,8 +20,15 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import expect
 
-from website.tests.browser import log_in, open_action_plan, publish
+from website.tests.browser import (
+    editor_messages,
+    log_in,
+    open_action_plan,
+    publish,
+    submit_for_moderation,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -240,14 +247,15 @@ def test_a_referent_reports_progress_and_a_moderated_post_reaches_a_follower(
     modal.locator("#id_image-chooser-upload-description").fill("Un véhicule électrique")
     modal.get_by_role("button", name="Transférer").click()
     modal.wait_for(state="detached")
+    expect(referent.locator("#id_cover_image")).not_to_have_value("")
     referent.get_by_role("button", name="Choisissez une page (Structure)").click()
     modal.get_by_role("link", name="Pessac", exact=True).click()
     modal.wait_for(state="detached")
+    expect(referent.locator("#id_structure")).not_to_have_value("")
     slug = referent.locator("#id_slug").input_value()
     assert slug
-    with referent.expect_navigation():
-        referent.evaluate("document.querySelector('button[name=action-submit]').click()")
-    assert "soumise pour modération" in referent.locator(".messages").inner_text()
+    submit_for_moderation(referent)
+    assert "soumise pour modération" in editor_messages(referent)
     slug_url = f"{demo_server.url}/blog/{slug}/"
     assert open_page().goto(slug_url).status == 404  # not published yet
 
@@ -302,7 +310,7 @@ def test_a_members_only_resource_is_downloaded_by_a_member_not_by_a_visitor(open
     modal.wait_for(state="detached")
     slug = coordinator.locator("#id_slug").input_value()
     publish(coordinator)
-    assert "publiée" in coordinator.locator(".messages").inner_text()
+    assert "publiée" in editor_messages(coordinator)
 
     url = f"{demo_server.url}/ressources/{slug}/"
     member = open_page("member")
