@@ -76,23 +76,22 @@ def sessions(browser, demo_server):
 def test_each_page_keeps_to_the_policy_passes_axe_and_reflows(
     browser, demo_server, sessions, role, path
 ):
-    strict = browser.new_context(
+    context = browser.new_context(
         storage_state=sessions[role], viewport={"width": 320, "height": 640}
     )
-    page = strict.new_page()
+    page = context.new_page()
     csp_errors = watch_csp(page)
     page.goto(demo_server.url + path)
     page.wait_for_load_state("load")
     reflow = overflow(page)
-    strict.close()
-    # axe is injected as a script: the audit alone bypasses the page's policy.
-    audited = browser.new_context(storage_state=sessions[role], bypass_csp=True)
-    page = audited.new_page()
-    page.goto(demo_server.url + path)
+    policy_errors = list(csp_errors)
+    # At a desktop's width. axe goes in through Playwright's evaluate, which the page's policy
+    # does not govern: one page load serves both checks.
+    page.set_viewport_size({"width": 1280, "height": 720})
     violations = axe_violations(page)
-    audited.close()
+    context.close()
 
-    assert csp_errors == []
+    assert policy_errors == []
     assert reflow == 0
     assert violations == []
 
