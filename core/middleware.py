@@ -1,5 +1,7 @@
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -29,6 +31,73 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     (``RAA_ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY``), so the browser reports what Wagtail
     would still need to drop before the admin can be held to it.
     """
+
+    # What makes one response's headers differ from another's, besides the path's kind.
+    POLICY_SETTINGS = (
+        "CONTENT_SECURITY_POLICY",
+        "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+        "RAA_ADMIN_CONTENT_SECURITY_POLICY",
+        "RAA_ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY",
+        "RAA_ADMIN_CSP_PREFIXES",
+    )
+    RESPONSE_MARKS = (
+        "_csp_exempt",
+        "_csp_exempt_ro",
+        "_csp_config",
+        "_csp_config_ro",
+        "_csp_update",
+        "_csp_update_ro",
+        "_csp_replace",
+        "_csp_replace_ro",
+    )
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._built = {}  # key: (the settings read, the headers they give)
+
+    def process_response(self, request, response):
+        """django-csp's headers, built once per kind of path and kept: the policies are fixed
+        (no nonce, no per-view policy on this site), and building them cost a sixth of a cached
+        page's time. Anything else (a nonce, a view's own policy, DEBUG) goes to django-csp."""
+        key = self._policy_key(request, response)
+        if key is None:
+            return super().process_response(request, response)
+        kept = self._built.get(key)
+        if kept is None:
+            blank = HttpResponse()
+            super().process_response(request, blank)
+            headers = [(n, blank[n]) for n in (HEADER, HEADER_REPORT_ONLY) if n in blank]
+            # The settings themselves are kept with the key: their ids cannot be reused.
+            kept = self._built[key] = (self._policy_settings(), headers)
+            if len(self._built) > 64:  # settings changed under the tests, many times
+                self._built = {key: kept}
+        for name, value in kept[1]:
+            if name not in response:
+                response[name] = value
+        return response
+
+    def _policy_settings(self):
+        return tuple(getattr(settings, name, None) for name in self.POLICY_SETTINGS)
+
+    def _policy_key(self, request, response):
+        if settings.DEBUG or getattr(request, "_csp_nonce", None) is not None:
+            return None
+        if any(hasattr(response, mark) for mark in self.RESPONSE_MARKS):
+            return None
+        # Once the headers are written, a nonce asked for would not be in them (django-csp).
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        path = request.path_info
+        values = self._policy_settings()
+        policy, report_only, _admin, _admin_report_only, admin_prefixes = values
+        excluded = [
+            tuple((config or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            for config in (policy, report_only)
+        ]
+        return (
+            path.startswith(tuple(admin_prefixes)),
+            *(bool(prefixes) and path.startswith(prefixes) for prefixes in excluded),
+            *map(id, values),
+        )
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

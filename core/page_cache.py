@@ -128,10 +128,10 @@ def mark_page(page, request):
 class AnonymousPageCacheMiddleware:
     """Serve visitors' page views from the cache; keep the ones every visitor would get.
 
-    Placed last in ``MIDDLEWARE``: a page served from the cache still goes out through every
-    other middleware (security headers, Content-Security-Policy, ``ETag`` and 304 from
-    ``ConditionalGetMiddleware``, ``Content-Language``), and what is kept is the response
-    before any of them set a cookie.
+    Placed after every middleware but the site's (``core.sites``, which a page from the cache
+    does not need): such a page still goes out through every other middleware (security
+    headers, Content-Security-Policy, ``ETag`` and 304 from ``ConditionalGetMiddleware``,
+    ``Content-Language``), and what is kept is the response before any of them set a cookie.
     """
 
     def __init__(self, get_response):

@@ -15,6 +15,7 @@ on it. Local memory is per process: then a stamp file beside it (its modificatio
 every worker of the machine that something changed.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -55,10 +56,17 @@ def fragments_enabled():
 
 
 def _stamp_file():
-    configured = getattr(settings, "RAA_PAGE_CACHE_STAMP_FILE", "")
+    return _stamp_path(
+        getattr(settings, "RAA_PAGE_CACHE_STAMP_FILE", ""),
+        str(settings.DATABASES["default"].get("NAME", "")),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _stamp_path(configured, database):
+    """The stamp file: the configured one, else one per database in the temporary folder."""
     if configured:
         return Path(configured)
-    database = str(settings.DATABASES["default"].get("NAME", ""))
     digest = hashlib.sha256(database.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"raa-page-cache-{digest}.stamp"
 

