@@ -9,7 +9,8 @@ For each scale in ``BENCH_SCALES`` (default ``1 50``):
    ``postgresql://postgres@127.0.0.1:5432/postgres``, the database it connects to in order to
    create its own), the hash in the database's comment. It only ever creates, rebuilds or
    drops a database of that name whose comment marks it as its own: any other is refused;
-2. ``make serve`` on a free port over that database (gunicorn, ``WORKERS`` sync workers);
+2. ``make serve`` on a free port over that database (gunicorn, ``WORKERS`` sync workers), the
+   servers of every scale up together;
 3. SQL queries per page: a Django test client pass over the same file (the second request of
    each page, as a warm server answers it), anonymous and as the demo member;
 4. for each page, ``BENCH_SECONDS`` (10) of load from ``BENCH_CONNECTIONS`` (8) concurrent
@@ -18,7 +19,8 @@ For each scale in ``BENCH_SCALES`` (default ``1 50``):
    (2 processes of threads; heavier: its CPU competes with the server's on 2 cores);
    ``BENCH_CLIENT=python`` forces the latter. Requests per second, p50/p95/p99 latency, and the
    server's CPU per request, read from the gunicorn workers' ``/proc/PID/stat`` before and
-   after; the static file last, as the ceiling;
+   after; each page at every scale in turn, so that a change in the machine's speed during the
+   run weighs on the sizes alike; the static file last, as the ceiling;
 5. the workers' resident memory after the run.
 
 One table per scale, then the ratio large / small per page; printed and written to
@@ -42,6 +44,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -526,22 +529,32 @@ def load_client():
     return "python"
 
 
-def bench_scale(scale, seconds, connections, engine_name="sqlite", server=DEFAULT_SERVER):
+@dataclass
+class Served:
+    """One scale's site under ``make serve``: what the measures need."""
+
+    scale: object
+    port: int
+    process: subprocess.Popen
+    workers: list
+    cookie: str
+    urls: dict
+    queries: dict
+    static: str | None
+    rows: list = field(default_factory=list)
+
+
+def serve(scale, engine_name="sqlite", server=DEFAULT_SERVER):
+    """Build (or reuse) the scale's database, count its queries, start ``make serve`` over it
+    and log the demo member in; returns a ``Served``."""
     url = database_for(scale, engine_name, server)
     found = queries_and_urls(url)
-    urls, queries = found["urls"], found["queries"]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "DATABASE_URL": url,
-        "SITE_URL": base,
-    }
+    env = {**os.environ, "PORT": str(port), "DATABASE_URL": url, "SITE_URL": base}
     suffix = "" if engine_name == "sqlite" else f"-{engine_name}"
-    log = HERE / f"serve-scale-{scale}{suffix}.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
+    with open(HERE / f"serve-scale-{scale}{suffix}.log", "wb") as output:
+        process = subprocess.Popen(
             ["make", "--no-print-directory", "serve"],  # noqa: S607
             cwd=ROOT,
             env=env,
@@ -549,49 +562,86 @@ def bench_scale(scale, seconds, connections, engine_name="sqlite", server=DEFAUL
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    rows = []
     try:
-        wait_for(base + "/", server)
+        wait_for(base + "/", process)
         time.sleep(1)
-        workers = gunicorn_workers(server.pid)
+        workers = gunicorn_workers(process.pid)
         cookie = login(base)
         try:
             home = urllib.request.urlopen(base + "/").read().decode()  # noqa: S310
         except urllib.error.HTTPError as error:
             home = error.read().decode()
-        static = re.search(r'(/static/[^"\']+\.css)', home)
+    except BaseException:
+        stop(process)
+        raise
+    static = re.search(r'(/static/[^"\']+\.css)', home)
+    return Served(
+        scale,
+        port,
+        process,
+        workers,
+        cookie,
+        found["urls"],
+        found["queries"],
+        static and static.group(1),
+    )
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def bench_scales(scales, seconds, connections, engine_name="sqlite", server=DEFAULT_SERVER):
+    """Every page measured at each scale in turn, the scales' servers all up: what else the
+    machine runs then weighs on the sizes alike (measured one size after the other, the static
+    file itself once came out 1.3 times dearer at the second). Returns ``{scale: (rows, worker
+    memory in MB)}``."""
+    served = []
+    try:
+        for scale in scales:
+            served.append(serve(scale, engine_name, server))
         with multiprocessing.Pool(2) as pool:
 
-            def load(path, header):
+            def load(site, path, header):
                 if load_client() == "wrk":
-                    return measure_wrk(port, path, header, seconds, connections, workers)
-                return measure(pool, port, path, header, seconds, connections, workers)
+                    return measure_wrk(site.port, path, header, seconds, connections, site.workers)
+                return measure(pool, site.port, path, header, seconds, connections, site.workers)
 
             for label, template, members_only in PAGES:
-                path = template.format(**urls)
-                for who, header in [("anonymous", ""), ("member", cookie)]:
+                for who in ("anonymous", "member"):
                     if who == "anonymous" and members_only:
                         continue  # a redirect to the login page
-                    # one request first: the first view of a page fills caches
-                    client_process((port, path, header, time.monotonic() + 0.01, 1))
-                    row = load(path, header)
-                    row["queries"] = queries.get(f"{who} {path}")
-                    rows.append((label, who, row))
-                    print(f"  {scale}: {label} ({who}): {row['rps']:.0f} req/s", flush=True)
-            if static:
-                row = load(static.group(1), "")
-                rows.append(("static file", "anonymous", row))
-        memory = max(
-            (resident_mb(Path(f"/proc/{pid}/status").read_text()) for pid in workers),
-            default=0.0,
-        )
+                    for site in served:
+                        path = template.format(**site.urls)
+                        header = site.cookie if who == "member" else ""
+                        # one request first: the first view of a page fills caches
+                        client_process((site.port, path, header, time.monotonic() + 0.01, 1))
+                        row = load(site, path, header)
+                        row["queries"] = site.queries.get(f"{who} {path}")
+                        site.rows.append((label, who, row))
+                        print(
+                            f"  {site.scale}: {label} ({who}): {row['rps']:.0f} req/s", flush=True
+                        )
+            for site in served:
+                if site.static:
+                    site.rows.append(("static file", "anonymous", load(site, site.static, "")))
+        return {
+            site.scale: (
+                site.rows,
+                max(
+                    (resident_mb(Path(f"/proc/{pid}/status").read_text()) for pid in site.workers),
+                    default=0.0,
+                ),
+            )
+            for site in served
+        }
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-    return rows, memory
+        for site in served:
+            stop(site.process)
 
 
 CLIENTS = {
@@ -617,12 +667,13 @@ def main():
         f"{seconds:g} s per page, {connections} connections, {workers} gunicorn sync workers, "
         f"{label}, {os.cpu_count()} cores; load client: {CLIENTS[load_client()]}.\n",
     ]
+    try:
+        measured = bench_scales(scales, seconds, connections, engine_name, server)
+    except NotOurDatabase as error:
+        sys.exit(f"make bench: {error}")
     results = {}
     for scale in scales:
-        try:
-            rows, memory = bench_scale(scale, seconds, connections, engine_name, server)
-        except NotOurDatabase as error:
-            sys.exit(f"make bench: {error}")
+        rows, memory = measured[scale]
         results[scale] = rows
         parts.append(
             f"## Scale {scale}, {label}\n\n{table(rows)}\n\nWorker resident memory after the "
