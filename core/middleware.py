@@ -62,6 +62,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         key = self._policy_key(request, response)
         if key is None:
             return super().process_response(request, response)
+        # Once the headers are written, a nonce asked for would not be in them (django-csp).
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         kept = self._built.get(key)
         if kept is None:
             blank = HttpResponse()
@@ -84,8 +86,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             return None
         if any(hasattr(response, mark) for mark in self.RESPONSE_MARKS):
             return None
-        # Once the headers are written, a nonce asked for would not be in them (django-csp).
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         path = request.path_info
         values = self._policy_settings()
         policy, report_only, _admin, _admin_report_only, admin_prefixes = values
