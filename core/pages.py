@@ -43,14 +43,19 @@ class SectionPage(Page):
 
     def specific_child(self, slug, request=None):
         """The child page ``slug`` as its specific page, or None: by its type when the section
-        holds one type of page, else by the section's children remembered per process
-        (slug, id and type; until the site changes)."""
+        holds one type of page, else by the section's children remembered per process (slug,
+        id and type). The page itself is remembered per process as well (a copy for each
+        request: ``site_cache.remember_page``), until the site changes."""
         allowed = self.specific_class.allowed_subpage_models()
         if len(allowed) == 1:
             model = allowed[0]
             # A path range, not ``child_of``'s LIKE (SQLite answers a LIKE by reading the tree).
             last = self.path + self.alphabet[-1] * self.steplen
-            return model.objects.filter(path__gt=self.path, path__lte=last, slug=slug).first()
+            return site_cache.remember_page(
+                ("child", self.pk, slug),
+                lambda: model.objects.filter(path__gt=self.path, path__lte=last, slug=slug).first(),
+                request,
+            )
         children = site_cache.remember(
             ("section-children", self.pk), self._children_by_slug, request
         )
@@ -58,7 +63,11 @@ class SectionPage(Page):
             return None
         pk, content_type_id = children[slug]
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        return model.objects.filter(pk=pk).first() if model else None
+        if model is None:
+            return None
+        return site_cache.remember_page(
+            ("child", self.pk, slug), lambda: model.objects.filter(pk=pk).first(), request
+        )
 
     def _children_by_slug(self):
         rows = list(

@@ -15,6 +15,7 @@ on it. Local memory is per process: then a stamp file beside it (its modificatio
 every worker of the machine that something changed.
 """
 
+import copy
 import functools
 import hashlib
 import logging
@@ -128,9 +129,49 @@ def invalidate():
 # list of every visible post (80 KB at scale 50, once 1.5 MB), so a process that saw many audiences
 # would otherwise keep one per audience for ever.
 REMEMBERED_MAX = 64
-_remembered = OrderedDict()
-_remembered_lock = threading.Lock()
-_remembered_generation = [None]  # the generation of what is remembered
+# Pages found by routing (``remember_page``), in a store of their own: readers going through
+# thousands of posts never push the menu or the view restrictions out. A post is a few KB.
+PAGES_REMEMBERED_MAX = 256
+
+
+class _Store:
+    """Values of one generation, at most ``size()`` of them, the least recently used dropped
+    first; what an older generation left is dropped at once (nobody reads it again)."""
+
+    def __init__(self, size):
+        self.size = size  # read on each use: tests lower the module's limit
+        self.values = OrderedDict()  # key: (generation, value)
+        self.generation = None
+        self.lock = threading.Lock()
+
+    def get(self, key, current):
+        """``(True, value)`` when ``key`` is kept for the generation ``current``."""
+        with self.lock:
+            kept = self.values.get(key)
+            if kept is None or kept[0] != current:
+                return False, None
+            self.values.move_to_end(key)
+            return True, kept[1]
+
+    def keep(self, key, current, value):
+        with self.lock:
+            if self.generation != current:
+                self.values.clear()
+                self.generation = current
+            self.values[key] = (current, value)
+            self.values.move_to_end(key)
+            while len(self.values) > self.size():
+                self.values.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.values.clear()
+            self.generation = None
+
+
+_values = _Store(lambda: REMEMBERED_MAX)
+_pages = _Store(lambda: PAGES_REMEMBERED_MAX)
+_remembered = _values.values  # what the tests look at
 
 
 def in_transaction():
@@ -141,21 +182,8 @@ def in_transaction():
 
 def forget_all():
     """Drop what this process remembers (tests)."""
-    _remembered.clear()
-    _remembered_generation[0] = None
-
-
-def _keep(key, current, value):
-    """Remember ``value`` for the generation ``current``: what an older generation left is
-    dropped at once (nobody reads it again), the least recently used beyond the limit too.
-    Called with the lock held."""
-    if _remembered_generation[0] != current:
-        _remembered.clear()
-        _remembered_generation[0] = current
-    _remembered[key] = (current, value)
-    _remembered.move_to_end(key)
-    while len(_remembered) > REMEMBERED_MAX:
-        _remembered.popitem(last=False)
+    _values.clear()
+    _pages.clear()
 
 
 def request_generation(request=None):
@@ -184,12 +212,38 @@ def remember(key, compute, request=None):
     if not remembering(request):
         return compute()
     current = request_generation(request)
-    with _remembered_lock:
-        kept = _remembered.get(key)
-        if kept is not None and kept[0] == current:
-            _remembered.move_to_end(key)
-            return kept[1]
-    value = compute()
-    with _remembered_lock:
-        _keep(key, current, value)
+    found, value = _values.get(key, current)
+    if not found:
+        value = compute()
+        _values.keep(key, current, value)
     return value
+
+
+def remember_page(key, load, request=None):
+    """The page (any model instance) that ``load()`` reads, or None, kept like ``remember``'s
+    values until the generation changes (any edit of a page, its privacy included, bumps it),
+    in a store of its own (``PAGES_REMEMBERED_MAX``); None is not kept (made-up addresses
+    never fill it). Each call gets its own copy (``copy_instance``): whatever a request sets on
+    its page never reaches another. For an instance read without ``prefetch_related``: the
+    copy shares the objects its fields hold."""
+    if not remembering(request):
+        return load()
+    current = request_generation(request)
+    found, page = _pages.get(key, current)
+    if not found:
+        page = load()
+        if page is None:
+            return None
+        _pages.keep(key, current, page)
+    return copy_instance(page)
+
+
+def copy_instance(instance):
+    """A shallow copy of a model instance with its own fields, state and cache of related
+    objects (what ``copy.copy`` gives through pickling's protocol, at a fifth of the cost)."""
+    clone = instance.__class__.__new__(instance.__class__)
+    fields = instance.__dict__.copy()
+    state = fields["_state"] = copy.copy(instance._state)
+    state.fields_cache = state.fields_cache.copy()
+    clone.__dict__ = fields
+    return clone

@@ -296,12 +296,13 @@ class BlogIndexPage(RoutablePageMixin, SectionPage):
 
     def route(self, request, path_components):
         """Wagtail's routing, with a post found as itself in one query (Wagtail's finds the
-        child page, then its specific page: two)."""
+        child page, then its specific page: two), or none when this process remembers it
+        (``SectionPage.specific_child``)."""
         if self.live and len(path_components) == 1:
             try:
                 self.resolve_subpage(f"/{path_components[0]}/")
             except Http404:  # not one of the blog's own views: a post, maybe
-                post = BlogPostPage.objects.child_of(self).filter(slug=path_components[0]).first()
+                post = self.specific_child(path_components[0], request)
                 if post is not None:
                     post._cached_parent_obj = self  # as Wagtail does: no query for the parent
                     return post.route(request, [])

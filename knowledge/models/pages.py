@@ -30,19 +30,22 @@ class StructureIndexPage(RoutablePageMixin, SectionPage):
     def route(self, request, path_components):
         """A structure's page is loaded here once, with every section's rows, rather than by
         Wagtail's routing and then again by the page; without them when its body is kept
-        for the reader (``experience.body_is_kept``): then nothing else is read."""
+        for the reader (``experience.body_is_kept``): then the page is the one this process
+        remembers (``SectionPage.specific_child``), and nothing is read."""
         if self.live and path_components:
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
             except Http404:
-                rest = path_components[1:]
-                found = StructurePage.objects.child_of(self).filter(slug=path_components[0])
-                # Read alone first when its body may be kept for the reader.
-                peek = not rest and fragments_enabled()
-                structure = (found if peek else found.with_sections()).first()
+                slug, rest = path_components[0], path_components[1:]
+                sections = StructurePage.objects.with_sections()
+                if rest or not fragments_enabled():
+                    structure = sections.child_of(self).filter(slug=slug).first()
+                else:
+                    structure = self.specific_child(slug, request)
+                    if structure is not None and not body_is_kept(structure, request):
+                        structure = sections.get(pk=structure.pk)
                 if structure is not None:
-                    if peek and not body_is_kept(structure, request):
-                        structure = found.with_sections().get(pk=structure.pk)
+                    structure._cached_parent_obj = self  # as Wagtail does: no query for it
                     return structure.route(request, rest)
         return super().route(request, path_components)
 
