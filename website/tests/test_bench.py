@@ -20,6 +20,7 @@ from bench.run import (
     stamp_comment,
     summarise,
     table,
+    targets_table,
     wrk_summary,
 )
 
@@ -140,3 +141,63 @@ def test_a_bench_database_is_created_reused_or_rebuilt_only_when_its_own():
 def test_any_other_database_is_refused(name, comment):
     with pytest.raises(NotOurDatabase):
         build_plan(name, exists=True, comment=comment, wanted="abc")
+
+
+def row_of(rps=100.0, p50=10.0, p95=20.0, cpu_ms=5.0):
+    return {"rps": rps, "p50": p50, "p95": p95, "p99": p95, "cpu_ms": cpu_ms, "queries": 3}
+
+
+def verdicts(rendered):
+    """``{target: (measured, holds)}`` of a targets table."""
+    lines = rendered.splitlines()[2:]
+    return {
+        cells[0]: (cells[1], cells[2])
+        for cells in (line.strip("| ").split(" | ") for line in lines)
+    }
+
+
+def test_the_targets_table_says_which_target_holds():
+    large = [
+        ("home", "anonymous", row_of(rps=2000)),
+        ("home", "member", row_of(cpu_ms=4.0)),
+        ("post", "anonymous", row_of(rps=1400)),
+        ("post", "member", row_of(cpu_ms=9.5)),
+        ("structure page", "member", row_of(cpu_ms=16.0)),
+        ("search, common word", "anonymous", row_of(p95=160)),
+        ("search, common word", "member", row_of(p95=40, cpu_ms=6.0)),
+        ("static file", "anonymous", row_of(rps=3000, cpu_ms=0.8)),
+    ]
+    small = [("home", "member", row_of(cpu_ms=3.0)), ("post", "member", row_of(cpu_ms=9.0))]
+
+    found = verdicts(targets_table(large, 210.4, small))
+
+    cached = found["cached anonymous pages ≥ half the static file's req/s"]
+    assert cached == ("1/2 pages, the slowest 1400 req/s against 1500", "non")
+    assert found["CPU of a member's home ≤ a third of bakerydemo's 56 ms"] == (
+        "4.0 ms ≤ 18.7 (2.0 at the issue's speed)",
+        "oui",
+    )
+    # 9.5 ms here, where the static file costs twice the issue's: 4.75 ms on the issue's machine.
+    assert found["CPU of a member's post ≤ a third of bakerydemo's 27 ms"][1] == (
+        "at the issue's speed"
+    )
+    assert found["CPU of a member's structure page ≤ a third of bakerydemo's 21 ms"][1] == "non"
+    assert found["CPU of a member's search, common word ≤ a third of bakerydemo's 52 ms"][1] == (
+        "oui"
+    )
+    assert "CPU of a member's blog index ≤ a third of bakerydemo's 37 ms" not in found
+    assert found["search p95 < 150 ms"] == ("at most 160 ms", "non")
+    assert found["large size ≤ 1.3× the small one (p50 and CPU)"] == (
+        "1/2 pages, at most 1.33 (home, member)",
+        "non",
+    )
+    assert found["a worker < 200 MB after the run"] == ("210 MB", "non")
+
+
+def test_one_size_alone_has_no_ratio_target():
+    large = [("home", "member", row_of()), ("static file", "anonymous", row_of(cpu_ms=0.4))]
+
+    found = verdicts(targets_table(large, 150.0))
+
+    assert not any(target.startswith("large size") for target in found)
+    assert found["a worker < 200 MB after the run"] == ("150 MB", "oui")
