@@ -53,6 +53,18 @@ def test_a_published_change_is_seen_at_the_next_view(client, post):
     assert "Des repas locaux" in client.get(post.url).content.decode()
 
 
+def test_a_structures_published_change_is_seen_by_a_member_at_the_next_view(
+    client, member, pessac
+):
+    client.force_login(member)
+    assert "<h1>Pessac</h1>" in client.get(pessac.url).content.decode()
+
+    pessac.title = "Ville de Pessac"
+    pessac.save_revision().publish()
+
+    assert "<h1>Ville de Pessac</h1>" in client.get(pessac.url).content.decode()
+
+
 def test_an_unpublished_post_is_gone_at_the_next_view(client, post):
     assert client.get(post.url).status_code == 200  # noqa: PLR2004
 
