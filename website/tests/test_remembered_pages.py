@@ -53,9 +53,7 @@ def test_a_published_change_is_seen_at_the_next_view(client, post):
     assert "Des repas locaux" in client.get(post.url).content.decode()
 
 
-def test_a_structures_published_change_is_seen_by_a_member_at_the_next_view(
-    client, member, pessac
-):
+def test_a_structures_published_change_is_seen_by_a_member_at_the_next_view(client, member, pessac):
     client.force_login(member)
     assert "<h1>Pessac</h1>" in client.get(pessac.url).content.decode()
 
