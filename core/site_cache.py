@@ -209,14 +209,7 @@ def remember(key, compute, request=None):
 
     Computed afresh (and not kept) when not ``remembering``. A request's generation is read
     once, on the request."""
-    if not remembering(request):
-        return compute()
-    current = request_generation(request)
-    found, value = _values.get(key, current)
-    if not found:
-        value = compute()
-        _values.keep(key, current, value)
-    return value
+    return _recall(_values, key, compute, request)
 
 
 def remember_page(key, load, request=None):
@@ -226,16 +219,21 @@ def remember_page(key, load, request=None):
     never fill it). Each call gets its own copy (``copy_instance``): whatever a request sets on
     its page never reaches another. For an instance read without ``prefetch_related``: the
     copy shares the objects its fields hold."""
+    page = _recall(_pages, key, load, request, keep_none=False)
+    return None if page is None else copy_instance(page)
+
+
+def _recall(store, key, compute, request, keep_none=True):
+    """``compute()``, or what ``store`` keeps of it for the request's generation."""
     if not remembering(request):
-        return load()
+        return compute()
     current = request_generation(request)
-    found, page = _pages.get(key, current)
+    found, value = store.get(key, current)
     if not found:
-        page = load()
-        if page is None:
-            return None
-        _pages.keep(key, current, page)
-    return copy_instance(page)
+        value = compute()
+        if value is not None or keep_none:
+            store.keep(key, current, value)
+    return value
 
 
 def copy_instance(instance):
